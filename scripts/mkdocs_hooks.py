@@ -1,0 +1,103 @@
+"""MkDocs hooks: run the snippets before each build, put their outputs and KaTeX into the site.
+
+Listed in mkdocs.yml under `hooks:`. `mkdocs build` and `mkdocs serve` both run the snippet
+runner first (only changed snippets run); `serve` also watches snippets/.
+Environment: DOCS_DEVICE=cpu|cuda|auto (default cpu), DOCS_SKIP_SNIPPETS=1 to reuse the outputs
+already in _build/out without running anything (for timing the build itself).
+"""
+
+import logging
+import os
+import sys
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+SCRIPTS = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, SCRIPTS)
+
+import mathrender  # noqa: E402
+import pagevalues  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
+
+ROOT = os.path.dirname(SCRIPTS)
+BUILD = os.path.join(ROOT, "_build")
+OUT = os.path.join(BUILD, "out")
+KATEX_CSS = "assets/katex/katex.min.css"
+_state = {"sources": {}, "katex": None}
+log = logging.getLogger("mkdocs.hooks.snippets")
+
+
+def _fail(message):
+    raise PluginError("\n" + message)
+
+
+def on_config(config):
+    if KATEX_CSS not in config.extra_css:
+        config.extra_css.append(KATEX_CSS)
+    return config
+
+
+def on_pre_build(config):
+    _state["sources"].clear()
+    if os.environ.get("DOCS_SKIP_SNIPPETS") == "1":
+        return
+    device = os.environ.get("DOCS_DEVICE", "cpu")
+    try:
+        Runner(ROOT, BUILD, device=device, log=log.info).run()
+    except SnippetFailure as failure:
+        _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
+
+
+def on_files(files, config):
+    if os.path.isdir(OUT):
+        for name in sorted(os.listdir(OUT)):
+            folder = os.path.join(OUT, name)
+            for filename in sorted(os.listdir(folder)):
+                if filename.endswith(".svg"):
+                    path = os.path.join(folder, filename)
+                    files.append(File.generated(config, f"out/{name}/{filename}", abs_src_path=path))
+    files.append(File.generated(config, KATEX_CSS, content=mathrender.stylesheet()))
+    for path in mathrender.font_files():
+        uri = "assets/katex/fonts/" + os.path.basename(path)
+        files.append(File.generated(config, uri, abs_src_path=path))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
+    _state["sources"][page.file.src_uri] = markdown
+    try:
+        return pagevalues.substitute(markdown, OUT, path)
+    except pagevalues.ValueError_ as error:
+        _fail(str(error))
+
+
+def on_page_content(html, page, config, files):
+    if _state["katex"] is None:
+        _state["katex"] = mathrender.KatexRenderer(os.path.join(BUILD, "katex-cache.json"))
+    path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
+    source = _state["sources"].get(page.file.src_uri, "")
+    try:
+        return _state["katex"].render_page(html, source, path)
+    except mathrender.MathError as error:
+        _fail(str(error))
+
+
+def on_post_build(config):
+    _close_katex()
+
+
+def on_build_error(error):
+    _close_katex()
+
+
+def _close_katex():
+    if _state["katex"] is not None:
+        _state["katex"].close()
+        _state["katex"] = None
+
+
+def on_serve(server, config, builder):
+    server.watch(os.path.join(ROOT, "snippets"))
+    return server

@@ -1,0 +1,62 @@
+"""`{{ snippet.value }}` in a page: a number a snippet reported, written into the prose.
+
+Forms: `{{ train_loop.final_x }}`, `{{ train_loop.final_x:.4f }}`, `{{ train_loop.losses[-1]:.3f }}`.
+"""
+
+import json
+import os
+import re
+
+PLACEHOLDER = re.compile(
+    r"\{\{\s*(?P<snippet>[a-z0-9_-]+)\.(?P<name>[a-z0-9_-]+)(?P<index>(?:\[-?\d+\])*)"
+    r"\s*(?::\s*(?P<fmt>[^}\s]+))?\s*\}\}"
+)
+
+
+class ValueError_(Exception):
+    """A placeholder that names no recorded value; the message names page and line."""
+
+
+def _load(out_root, snippet, memo):
+    if snippet not in memo:
+        path = os.path.join(out_root, snippet, "values.json")
+        try:
+            with open(path, encoding="utf-8") as fh:
+                memo[snippet] = json.load(fh)
+        except FileNotFoundError:
+            memo[snippet] = None
+    return memo[snippet]
+
+
+def substitute(markdown, out_root, page_path):
+    errors, memo = [], {}
+
+    def replace(match, line):
+        snippet, name = match.group("snippet"), match.group("name")
+        values = _load(out_root, snippet, memo)
+        if values is None:
+            errors.append(f"{page_path}:{line}: no outputs for snippet {snippet!r} (snippets/{snippet}.py)")
+            return match.group(0)
+        if name not in values:
+            known = ", ".join(sorted(values)) or "none"
+            errors.append(f"{page_path}:{line}: snippet {snippet!r} reported no value {name!r} (it has: {known})")
+            return match.group(0)
+        value = values[name]
+        for index in re.findall(r"-?\d+", match.group("index")):
+            try:
+                value = value[int(index)]
+            except (IndexError, TypeError, KeyError):
+                errors.append(f"{page_path}:{line}: {match.group(0)}: index {index} does not exist")
+                return match.group(0)
+        fmt = match.group("fmt")
+        try:
+            return format(value, fmt) if fmt else str(value)
+        except (ValueError, TypeError) as exc:
+            errors.append(f"{page_path}:{line}: {match.group(0)}: {exc}")
+            return match.group(0)
+
+    lines = markdown.split("\n")
+    out = [PLACEHOLDER.sub(lambda m, n=n: replace(m, n), text) for n, text in enumerate(lines, 1)]
+    if errors:
+        raise ValueError_("\n".join(errors))
+    return "\n".join(out)

@@ -1,0 +1,82 @@
+"""Starting one snippet's child process and enforcing its timeout on the whole process group."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+
+CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
+GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _timeout_error(job, stderr):
+    """The snippet line where a timed-out child was stuck, from faulthandler's dump."""
+    pattern = re.compile(r'File "' + re.escape(job["display_path"]) + r'", line (\d+)')
+    match = pattern.search(stderr)  # the dump lists the innermost frame first
+    return {
+        "type": "Timeout",
+        "message": f"still running after {job['timeout']} s (set `# sitekit: timeout=SECONDS` "
+        "at the top of the snippet if it really needs longer)",
+        "file": job["display_path"],
+        "line": int(match.group(1)) if match else None,
+        "traceback": stderr[-4000:],
+    }
+
+
+def launch(job, env=None):
+    """Run the job in a fresh Python process; return the child's result dict."""
+    out_dir = job["out_dir"]
+    job_file = os.path.join(out_dir, ".job.json")
+    with open(job_file, "w", encoding="utf-8") as fh:
+        json.dump(job, fh)
+    stderr_path = os.path.join(out_dir, ".stderr.txt")
+    with open(stderr_path, "wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, CHILD, job_file],
+            stdin=subprocess.DEVNULL,
+            stdout=stderr,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, killed as a whole
+            env=env,
+        )
+        try:
+            proc.wait(timeout=job["timeout"] + GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            _kill_group(proc.pid)  # also any process the snippet started
+            proc.wait()
+    return collect(job, proc.returncode, stderr_path)
+
+
+def collect(job, returncode, stderr_path):
+    with open(stderr_path, encoding="utf-8", errors="replace") as fh:
+        stderr = fh.read()
+    os.remove(stderr_path)
+    os.remove(os.path.join(job["out_dir"], ".job.json"))
+    result_path = os.path.join(job["out_dir"], "result.json")
+    if os.path.exists(result_path):
+        with open(result_path, encoding="utf-8") as fh:
+            result = json.load(fh)
+        result["stderr"] = stderr
+        return result
+    if "Timeout (" in stderr:
+        error = _timeout_error(job, stderr)
+    else:
+        error = {
+            "type": "Crash",
+            "message": f"the snippet's process ended with code {returncode} before finishing",
+            "file": job["display_path"],
+            "line": None,
+            "traceback": stderr[-4000:],
+        }
+    return {"snippet": job["display_path"], "error": error, "cells": [], "stderr": stderr}

@@ -1,0 +1,193 @@
+"""Running every snippet that changed, in parallel, and laying out their outputs for the site.
+
+Layout under the build folder (git ignores it):
+  out/<snippet>/   what pages include: fragments, figures, values.json, result.json
+  cache/<snippet>/<key>/   stored successful runs, copied to out/ on a cache hit
+  report.json      what ran, where, how long, how much memory (for the report page)
+"""
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from snippetkit import cache as cache_mod
+from snippetkit.files import remove_tree, sync_dir, write_if_changed
+from snippetkit.launch import launch
+from snippetkit.render import write_fragments
+
+DEFAULT_TIMEOUT = 120
+DIRECTIVE = re.compile(r"^#\s*sitekit:\s*([a-z-]+)\s*=\s*(\S+)\s*$")
+VOLATILE = ("seconds", "peak_rss_bytes", "cuda_max_allocated_bytes", "gpu_name", "stderr")
+
+
+class SnippetFailure(Exception):
+    """One or more snippets failed; the message names each file, line and traceback."""
+
+
+def discover(snippets_dir):
+    """Snippet names: every snippets/*.py not starting with '_' (packages are helpers)."""
+    return sorted(
+        name[:-3]
+        for name in os.listdir(snippets_dir)
+        if name.endswith(".py") and not name.startswith("_")
+    )
+
+
+def directives(path):
+    """`# sitekit: key=value` lines at the top of a snippet (before its first code line)."""
+    found = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                break
+            match = DIRECTIVE.match(line.strip())
+            if match:
+                found[match.group(1)] = match.group(2)
+    return found
+
+
+def resolve_device(device):
+    if device != "auto":
+        return device
+    probe = "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    return out.stdout.strip() or "cpu"
+
+
+def format_failure(result):
+    error = result["error"]
+    where = error["file"] + (f":{error['line']}" if error.get("line") else "")
+    text = f"{where}: {error['type']}: {error['message']}"
+    if error.get("traceback", "").strip():
+        text += "\n" + "\n".join("    " + t for t in error["traceback"].rstrip().splitlines())
+    return text
+
+
+class Runner:
+    def __init__(self, root, build_dir=None, device="cpu", jobs=None, log=print):
+        self.root = os.path.abspath(root)
+        self.snippets_dir = os.path.join(self.root, "snippets")
+        self.build_dir = os.path.abspath(build_dir or os.path.join(self.root, "_build"))
+        self.out_root = os.path.join(self.build_dir, "out")
+        self.cache = cache_mod.Cache(os.path.join(self.build_dir, "cache"), self.snippets_dir)
+        self.device = resolve_device(device)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.log = log
+
+    def run(self, names=None, force=False):
+        """Bring out/ up to date for the named snippets (all by default). Returns the report."""
+        os.makedirs(self.build_dir, exist_ok=True)
+        with open(os.path.join(self.build_dir, ".lock"), "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.log("snippets: another build holds the lock; waiting for it")
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            return self._run_locked(names, force)
+
+    def _run_locked(self, names, force):
+        started = time.perf_counter()
+        self.cache.clear_staging()
+        everything = discover(self.snippets_dir)
+        names = everything if names is None else names
+        unknown = sorted(set(names) - set(everything))
+        if unknown:
+            raise SnippetFailure(f"no such snippet: {', '.join(unknown)} (in {self.snippets_dir})")
+        self._remove_orphans(everything)
+        runner_hash = cache_mod.runner_fingerprint()
+        todo, report = [], {}
+        for name in names:
+            path = os.path.join(self.snippets_dir, name + ".py")
+            device = self._device_for(path)
+            key = cache_mod.snippet_key(path, device, runner_hash)
+            hit = None if force else self.cache.lookup(name, key)
+            if hit:
+                sync_dir(hit, os.path.join(self.out_root, name))
+                report[name] = dict(self._run_info(hit), status="cached", device=device)
+            else:
+                todo.append((name, path, device, key))
+        with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(todo) or 1))) as pool:
+            results = list(pool.map(lambda t: self._run_one(*t), todo))
+        failures = []
+        for (name, _, device, _), (ok, info) in zip(todo, results):
+            report[name] = dict(info, status="ran" if ok else "failed", device=device)
+            if not ok:
+                failures.append(info["failure"])
+        ran = len(todo)
+        summary = (
+            f"snippets: {ran - len(failures)} ran, {len(names) - ran} from cache, "
+            f"{len(failures)} failed ({time.perf_counter() - started:.1f} s, device {self.device})"
+        )
+        self._write_report(report, summary)
+        self.log(summary)
+        if failures:
+            raise SnippetFailure("\n\n".join(failures))
+        return report
+
+    def _device_for(self, path):
+        wanted = directives(path).get("device")
+        return "cpu" if wanted == "cpu" else self.device
+
+    def _run_one(self, name, path, device, key):
+        """Run one snippet; returns (ok, info). Never raises for a snippet's own failure."""
+        out_dir = os.path.join(self.out_root, name)
+        staging = self.cache.staging_dir(name, key)
+        timeout = int(directives(path).get("timeout", DEFAULT_TIMEOUT))
+        job = {
+            "snippet": path,
+            "display_path": os.path.relpath(path, self.root),
+            "out_dir": staging,
+            "device": device,
+            "timeout": timeout,
+            "cwd": self.root,
+        }
+        result = launch(job, env=self._child_env())
+        info = {key_: result[key_] for key_ in VOLATILE if key_ in result and key_ != "stderr"}
+        if result.get("error"):
+            remove_tree(staging)
+            remove_tree(out_dir)  # an old output must never pass for the current one
+            info["failure"] = format_failure(result)
+            return False, info
+        stable = {k: v for k, v in result.items() if k not in VOLATILE}
+        with open(os.path.join(staging, "result.json"), "w", encoding="utf-8") as fh:
+            json.dump(stable, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        with open(os.path.join(staging, ".run.json"), "w", encoding="utf-8") as fh:
+            json.dump(info, fh, indent=1, sort_keys=True)
+        write_fragments(staging, name, stable)
+        stored = self.cache.store(name, key, staging, result["local_modules"])
+        sync_dir(stored, out_dir)
+        return True, info
+
+    def _child_env(self):
+        env = dict(os.environ)
+        env["MPLBACKEND"] = "Agg"
+        env["PYTHONHASHSEED"] = "0"
+        env.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        return env
+
+    @staticmethod
+    def _run_info(folder):
+        try:
+            with open(os.path.join(folder, ".run.json"), encoding="utf-8") as fh:
+                return json.load(fh)
+        except FileNotFoundError:
+            return {}
+
+    def _remove_orphans(self, names):
+        """Outputs of snippets that no longer exist are removed from out/."""
+        if os.path.isdir(self.out_root):
+            for name in os.listdir(self.out_root):
+                if name not in names:
+                    shutil.rmtree(os.path.join(self.out_root, name), ignore_errors=True)
+
+    def _write_report(self, report, summary):
+        env = cache_mod.environment_fingerprint(self.device)
+        data = {"environment": env, "summary": summary, "snippets": report}
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+        write_if_changed(os.path.join(self.build_dir, "report.json"), text)

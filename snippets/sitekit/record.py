@@ -1,0 +1,107 @@
+"""What a snippet hands to its page: named values, figures and tables.
+
+The snippet runner reads these registries after each cell. Run alone, a snippet records the
+same things in memory and `show` just closes the figure (or shows it on an interactive backend).
+"""
+
+import inspect
+import io
+import math
+import os
+import re
+
+OUT_ENV = "SITEKIT_OUT"
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+values = {}  # name -> JSON value
+figures = []  # dicts: name, alt, line
+tables = {}  # name -> markdown text
+_lines = {}  # value name -> line of the report call
+
+
+def _caller_line():
+    frame = inspect.stack()[2]
+    return f"{os.path.relpath(frame.filename)}:{frame.lineno}"
+
+
+def _check_name(kind, name):
+    if not NAME.match(name):
+        raise ValueError(f"{kind} name {name!r}: use lower-case letters, digits, '-' and '_'")
+
+
+def _plain(value, path):
+    """A JSON-ready copy of value; NaN or infinity anywhere is an error."""
+    if hasattr(value, "detach"):  # torch tensor
+        value = value.detach().cpu().tolist()
+    elif hasattr(value, "tolist"):  # numpy array or scalar
+        value = value.tolist()
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"reported value {path} is {value}: not a finite number")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {str(k): _plain(v, f"{path}[{k!r}]") for k, v in value.items()}
+    raise TypeError(f"reported value {path}: cannot record a {type(value).__name__}")
+
+
+def report(name, value):
+    """Record a named value (number, list, tensor, dict) for the page and the tests."""
+    _check_name("value", name)
+    if name in values:
+        raise ValueError(f"value {name!r} reported twice (first at {_lines[name]})")
+    values[name] = _plain(value, repr(name))
+    _lines[name] = _caller_line()
+    return value
+
+
+def show(fig, name, alt):
+    """Publish a matplotlib figure under `name`, with a Vietnamese alt text, then close it."""
+    import matplotlib.pyplot as plt
+
+    _check_name("figure", name)
+    if not alt or not alt.strip():
+        raise ValueError(f"figure {name!r} needs an alt text describing it in Vietnamese")
+    if any(f["name"] == name for f in figures):
+        raise ValueError(f"figure {name!r} published twice")
+    out = os.environ.get(OUT_ENV)
+    if out:
+        from sitekit.style import dark_variant
+
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        light = buffer.getvalue()
+        for suffix, text in (("light", light), ("dark", dark_variant(light))):
+            with open(os.path.join(out, f"{name}-{suffix}.svg"), "w", encoding="utf-8") as fh:
+                fh.write(text)
+    figures.append({"name": name, "alt": alt.strip(), "line": _caller_line()})
+    if out or not plt.isinteractive():
+        plt.close(fig)
+    else:
+        plt.show()
+
+
+def _cell(value, fmt):
+    if isinstance(value, float) and fmt:
+        return format(value, fmt)
+    return str(value).replace("|", "\\|")
+
+
+def table(name, header, rows, fmt=None):
+    """Publish a table (a header row and data rows) as markdown; numbers formatted with fmt."""
+    _check_name("table", name)
+    if name in tables:
+        raise ValueError(f"table {name!r} published twice")
+    rows = [[_plain(v, f"{name}[{i}]") for v in row] for i, row in enumerate(rows)]
+    for i, row in enumerate(rows):
+        if len(row) != len(header):
+            raise ValueError(f"table {name!r}: row {i} has {len(row)} cells, header {len(header)}")
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(_cell(v, fmt) for v in row) + " |" for row in rows]
+    tables[name] = "\n".join(lines) + "\n"
+    values.setdefault(f"table-{name}", rows)

@@ -1,0 +1,62 @@
+"""Shared fixtures: the project's real snippet outputs and one real site build per session."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from snippetkit.runner import Runner  # noqa: E402
+
+BUILD = os.path.join(ROOT, "_build")
+MKDOCS = os.path.join(os.path.dirname(sys.executable), "mkdocs")
+
+
+@pytest.fixture(scope="session")
+def outputs():
+    """Run every snippet (cached ones are not re-run); return a loader of recorded values."""
+    Runner(ROOT, BUILD, device="cpu").run()
+
+    def load(snippet, filename="values.json"):
+        with open(os.path.join(BUILD, "out", snippet, filename), encoding="utf-8") as fh:
+            return json.load(fh) if filename.endswith(".json") else fh.read()
+
+    return load
+
+
+def mkdocs_build(project, site_dir, env=None):
+    """`mkdocs build --strict` (never -q: quiet mode hides warnings that must fail)."""
+    return subprocess.run(
+        [MKDOCS, "build", "--strict", "--site-dir", site_dir],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The real site, built once for the session; returns its folder."""
+    site_dir = str(tmp_path_factory.mktemp("site"))
+    done = mkdocs_build(ROOT, site_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site_dir
+
+
+def read_page(site_dir, page):
+    with open(os.path.join(site_dir, page, "index.html"), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def copy_project(destination):
+    """A throwaway copy of the project (sources only, plus node_modules by link)."""
+    ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", "site", ".git", "__pycache__")
+    shutil.copytree(ROOT, destination, ignore=ignore)
+    os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(destination, "node_modules"))
+    return destination
