@@ -26,7 +26,8 @@ print(f"z = {z.item():+.6f}, a = σ(z) = {a.item():.6f}, L = {loss.item():.6f}")
 print(f"∂L/∂a = {dL_da:+.6f}, f'(z) = {f_prime:.6f}")
 for name, tensor in [("w", w), ("b", b), ("x", x)]:
     print(f"∂L/∂{name}: công thức {by_hand[name]:+.12f}, autograd {tensor.grad.item():+.12f}")
-sitekit.report("inputs", {"x": x.item(), "w": w.item(), "b": b.item(), "target": target})
+for name, value in [("x", x), ("w", w), ("b", b), ("target", target), ("loss", loss)]:
+    sitekit.report(name, value)
 sitekit.report("z", z)
 sitekit.report("a", a)
 sitekit.report("dl_da", dL_da)

@@ -35,6 +35,8 @@ print(f"∂loss/∂w = ({edges['∂loss/∂diff']:+g})·({edges['∂diff/∂y']:
 print(f"∂loss/∂b = ({edges['∂loss/∂diff']:+g})·({edges['∂diff/∂y']:+g})·({edges['∂y/∂b']:+g}) = {dloss_db:g}")
 loss.backward()
 print(f"autograd: w.grad = {w.grad.item():g}, b.grad = {b.grad.item():g}")
+for name, tensor in [("x", x), ("y_true", y_true), ("w", w), ("b", b)]:
+    sitekit.report(name, tensor)
 sitekit.report("x1", x1)
 sitekit.report("y", y)
 sitekit.report("diff", diff)
