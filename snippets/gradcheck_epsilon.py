@@ -35,6 +35,9 @@ sitekit.report("slope", slope)
 sitekit.report("best_eps", eps[best])
 sitekit.report("best_error", e64[best])
 sitekit.report("smallest_eps_error", e64[-1])
+sitekit.report("best_error32", errors[torch.float32].min())
+sitekit.report("machine_eps64", torch.finfo(torch.float64).eps)
+sitekit.report("machine_eps32", torch.finfo(torch.float32).eps)
 
 # %% plot
 fig, ax = plt.subplots(figsize=(6.4, 4))
