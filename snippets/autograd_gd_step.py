@@ -1,3 +1,4 @@
+# sitekit: device=cpu
 """One gradient-descent step two ways: hand-derived gradients, and autograd + torch.optim.SGD."""
 
 import torch

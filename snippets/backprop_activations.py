@@ -1,3 +1,4 @@
+# sitekit: device=cpu
 """Sigmoid, tanh and ReLU beside their derivatives (the derivatives taken by autograd)."""
 
 import matplotlib.pyplot as plt

@@ -1,3 +1,4 @@
+# sitekit: device=cpu
 """A value used twice (a fork): the gradients from both paths add up."""
 
 import torch

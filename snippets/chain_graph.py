@@ -1,3 +1,4 @@
+# sitekit: device=cpu
 """Drawing the worked example's computational graph from autograd's own graph (grad_fn)."""
 
 import matplotlib.pyplot as plt

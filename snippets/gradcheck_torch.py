@@ -1,3 +1,4 @@
+# sitekit: device=cpu
 """torch.autograd.gradcheck on the hand-written layer, and on a deliberately wrong backward."""
 
 import torch

@@ -1,3 +1,4 @@
+# sitekit: device=cpu
 """The gradient of a two-variable function, computed three ways, and drawn on its contours."""
 
 import matplotlib.pyplot as plt
