@@ -37,6 +37,7 @@ sitekit.report("best_eps", eps[best])
 sitekit.report("best_error", e64[best])
 sitekit.report("smallest_eps_error", e64[-1])
 sitekit.report("best_error32", errors[torch.float32].min())
+sitekit.report("best_eps32", eps[np.argmin(errors[torch.float32])])
 sitekit.report("machine_eps64", torch.finfo(torch.float64).eps)
 sitekit.report("machine_eps32", torch.finfo(torch.float32).eps)
 

@@ -52,6 +52,7 @@ def test_round_off_takes_over_for_tiny_eps(outputs):
 def test_float32_floor_is_far_higher(outputs):
     v = outputs("gradcheck_epsilon")
     assert v["best_error32"] == min(v["errors32"]) > 1e4 * v["best_error"]
+    assert v["best_eps32"] == v["eps"][int(np.argmin(v["errors32"]))] > 100 * v["best_eps"]
     assert v["machine_eps64"] == np.finfo(np.float64).eps
     assert v["machine_eps32"] == np.finfo(np.float32).eps
 
