@@ -32,7 +32,8 @@ def softmax_cross_entropy_forward(logits, labels):
     """Mean cross-entropy of softmax(logits) against integer labels."""
     shifted = logits - logits.max(dim=1, keepdim=True).values  # same softmax, no overflow
     log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
-    return -log_probs[torch.arange(len(labels)), labels].mean()
+    rows = torch.arange(len(labels), device=labels.device)
+    return -log_probs[rows, labels].mean()
 
 
 def softmax_cross_entropy_backward(logits, labels):

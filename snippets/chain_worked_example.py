@@ -5,9 +5,10 @@ import torch
 import sitekit
 
 # %% forward
-x, y_true = torch.tensor(2.0), torch.tensor(4.0)
-w = torch.tensor(3.0, requires_grad=True)
-b = torch.tensor(1.0, requires_grad=True)
+device = sitekit.device()
+x, y_true = torch.tensor(2.0, device=device), torch.tensor(4.0, device=device)
+w = torch.tensor(3.0, device=device, requires_grad=True)
+b = torch.tensor(1.0, device=device, requires_grad=True)
 x1 = w * x  # 6
 y = x1 + b  # 7
 diff = y_true - y  # −3
