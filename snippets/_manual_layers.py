@@ -2,6 +2,7 @@
 
 Each backward takes the gradient of the loss with respect to the layer's output and returns
 the gradients with respect to its inputs, using only the chain rule (no autograd).
+They run on any device: every tensor they make lives where their inputs live.
 """
 
 import torch

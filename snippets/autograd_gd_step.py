@@ -48,4 +48,4 @@ sitekit.report("b_hand", b_hand)
 sitekit.report("w_autograd", w)
 sitekit.report("b_autograd", b)
 sitekit.report("loss", loss)
-sitekit.report("gap", gap, tol=1e-15)  # a last-bit difference: 0 or a few ulps on any device
+sitekit.report("gap", gap, tol=1e-15)  # one rounding in the last bit: 0 or 1 ulp, depending on the device

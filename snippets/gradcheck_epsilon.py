@@ -32,8 +32,8 @@ print(f"sai số nhỏ nhất {e64[best]:.1e} tại ε ≈ {eps[best]:.0e}; tạ
 sitekit.report("x0", x0)
 sitekit.report("exact", exact)
 sitekit.report("eps", eps)
-# the round-off part is the device's own: another sin/exp (CPU or GPU) moves these values,
-# so each gets a tolerance that still tells float64 from float32
+# round-off comes from the device's own sin and exp, so these values move between CPU and GPU:
+# their tolerances are loose, yet still tell a float64 floor from a float32 one
 sitekit.report("errors64", e64, tol=0.05)
 sitekit.report("errors32", errors[torch.float32], tol="device")
 sitekit.report("slope", slope, tol=1e-3)

@@ -8,7 +8,8 @@ import sitekit
 
 # %% setup
 device = sitekit.device()
-dt = torch.float64  # drawn on the CPU, then moved: the same numbers on every device
+dt = torch.float64
+# drawn on the CPU, then moved: the same numbers on every device
 inputs, labels = torch.randn(6, 4, dtype=dt).to(device), torch.randint(0, 3, (6,)).to(device)
 W1, b1 = torch.randn(4, 5, dtype=dt).to(device), torch.randn(5, dtype=dt).to(device)
 W2, b2 = torch.randn(5, 3, dtype=dt).to(device), torch.randn(3, dtype=dt).to(device)

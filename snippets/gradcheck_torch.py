@@ -7,7 +7,8 @@ from _manual_layers import LinearReLU, linear_backward, relu_backward
 import sitekit
 
 # %% inputs
-device = sitekit.device()  # the inputs are drawn on the CPU, then moved: the same on every device
+device = sitekit.device()
+# drawn on the CPU, then moved: the same numbers on every device
 x = torch.randn(4, 3, dtype=torch.float64).to(device).requires_grad_()
 weight = torch.randn(3, 2, dtype=torch.float64).to(device).requires_grad_()
 bias = torch.randn(2, dtype=torch.float64).to(device).requires_grad_()

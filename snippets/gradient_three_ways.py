@@ -48,8 +48,8 @@ coarse = torch.linspace(-1.75, 1.75, 8, dtype=torch.float64, device=device)
 AX, AY = torch.meshgrid(coarse, coarse, indexing="xy")
 AX.requires_grad_(True), AY.requires_grad_(True)
 f(AX, AY).sum().backward()  # each point's value depends only on itself: .grad is ∇f at each point
-fig, ax = plt.subplots(figsize=(5.2, 4.6))
-levels = ax.contour(X.cpu(), Y.cpu(), f(X, Y).cpu(), levels=14, colors="C0", linewidths=1)  # plots need CPU
+fig, ax = plt.subplots(figsize=(5.2, 4.6))  # matplotlib draws from CPU memory: .cpu() below
+levels = ax.contour(X.cpu(), Y.cpu(), f(X, Y).cpu(), levels=14, colors="C0", linewidths=1)
 ax.clabel(levels, fontsize=7)
 ax.quiver(AX.detach().cpu(), AY.detach().cpu(), AX.grad.cpu(), AY.grad.cpu(),
           color="C1", angles="xy", width=0.004)
