@@ -17,6 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from snippetkit import cache as cache_mod
+from snippetkit import forkserver
 from snippetkit.files import remove_tree, sync_dir, write_if_changed
 from snippetkit.launch import launch
 from snippetkit.render import write_fragments
@@ -24,6 +25,14 @@ from snippetkit.render import write_fragments
 DEFAULT_TIMEOUT = 120
 DIRECTIVE = re.compile(r"^#\s*sitekit:\s*([a-z-]+)\s*=\s*(\S+)\s*$")
 VOLATILE = ("seconds", "peak_rss_bytes", "cuda_max_allocated_bytes", "gpu_name", "stderr")
+
+
+def _threads_per_snippet(workers):
+    """Torch threads per snippet: the cores shared among the snippets running at once."""
+    wanted = os.environ.get("OMP_NUM_THREADS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, (os.cpu_count() or 1) // workers)
 
 
 class SnippetFailure(Exception):
@@ -112,7 +121,10 @@ class Runner:
                 report[name] = dict(self._run_info(hit), status="cached", device=device)
             else:
                 todo.append((name, path, device, key))
-        with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(todo) or 1))) as pool:
+        workers = max(1, min(self.jobs, len(todo) or 1))
+        self._threads = _threads_per_snippet(workers)
+        self._launch = self._launcher() if todo else launch
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(lambda t: self._run_one(*t), todo))
         failures = []
         for (name, _, device, _), (ok, info) in zip(todo, results):
@@ -146,8 +158,9 @@ class Runner:
             "device": device,
             "timeout": timeout,
             "cwd": self.root,
+            "threads": self._threads,
         }
-        result = launch(job, env=self._child_env())
+        result = self._launch(job, env=self._child_env())
         info = {key_: result[key_] for key_ in VOLATILE if key_ in result and key_ != "stderr"}
         if result.get("error"):
             remove_tree(staging)
@@ -163,6 +176,17 @@ class Runner:
         stored = self.cache.store(name, key, staging, result["local_modules"])
         sync_dir(stored, out_dir)
         return True, info
+
+    def _launcher(self):
+        """A warm fork-server worker (torch imported once) or, with SNIPPETS_FORKSERVER=0 or
+        where it cannot start, a fresh Python process per snippet. Both give the same results."""
+        if not forkserver.available():
+            return launch
+        try:
+            return forkserver.shared(self._child_env()).launch
+        except (OSError, RuntimeError, ValueError) as error:
+            self.log(f"snippets: warm worker unavailable ({error}); using a fresh process per snippet")
+            return launch
 
     def _child_env(self):
         env = dict(os.environ)
