@@ -18,6 +18,7 @@ sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
 import pagevalues  # noqa: E402
+import reportpage  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
@@ -57,6 +58,8 @@ def on_files(files, config):
                 if filename.endswith(".svg"):
                     path = os.path.join(folder, filename)
                     files.append(File.generated(config, f"out/{name}/{filename}", abs_src_path=path))
+    report = reportpage.page_markdown(os.path.join(BUILD, "report.json"))
+    files.append(File.generated(config, reportpage.PAGE, content=report))
     files.append(File.generated(config, KATEX_CSS, content=mathrender.stylesheet()))
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)

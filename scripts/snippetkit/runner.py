@@ -61,9 +61,14 @@ def directives(path):
     return found
 
 
+GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")
+
+
 def resolve_device(device):
     if device != "auto":
         return device
+    if not any(os.path.exists(path) for path in GPU_DEVICE_FILES):
+        return "cpu"  # no GPU here: no need to start a Python that imports torch to ask
     probe = "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     return out.stdout.strip() or "cpu"
