@@ -9,6 +9,7 @@ already in _build/out without running anything (for timing the build itself).
 import logging
 import os
 import sys
+import threading
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -19,7 +20,7 @@ sys.path.insert(0, SCRIPTS)
 import mathrender  # noqa: E402
 import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
-from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure, warm_up  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
 BUILD = os.path.join(ROOT, "_build")
@@ -31,6 +32,11 @@ log = logging.getLogger("mkdocs.hooks.snippets")
 
 def _fail(message):
     raise PluginError("\n" + message)
+
+
+def on_startup(command, dirty):
+    if command == "serve" and os.environ.get("DOCS_SKIP_SNIPPETS") != "1":
+        threading.Thread(target=warm_up, args=(log.info,), daemon=True).start()  # torch loads while serve starts
 
 
 def on_config(config):

@@ -37,6 +37,26 @@ def _threads_per_snippet(workers):
     return max(1, (os.cpu_count() or 1) // workers)
 
 
+def child_env():
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    return env
+
+
+def warm_up(log=print):
+    """Start the warm worker before it is needed (under `mkdocs serve`, so that the first edit
+    does not wait for torch to import). It imports torch in its own process, never in ours."""
+    if forkserver.available():
+        started = time.perf_counter()
+        try:
+            forkserver.shared(child_env())
+        except (OSError, RuntimeError, ValueError):
+            return  # the runner falls back to fresh processes and says so
+        log(f"snippets: warm worker ready ({time.perf_counter() - started:.1f} s)")
+
+
 class SnippetFailure(Exception):
     """One or more snippets failed; the message names each file, line and traceback."""
 
@@ -198,11 +218,7 @@ class Runner:
             return launch
 
     def _child_env(self):
-        env = dict(os.environ)
-        env["MPLBACKEND"] = "Agg"
-        env["PYTHONHASHSEED"] = "0"
-        env.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        return env
+        return child_env()
 
     @staticmethod
     def _run_info(folder):
