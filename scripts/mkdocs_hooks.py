@@ -9,6 +9,7 @@ already in _build/out without running anything (for timing the build itself).
 import logging
 import os
 import sys
+import threading
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -18,7 +19,8 @@ sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
 import pagevalues  # noqa: E402
-from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
+import reportpage  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure, warm_up  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
 BUILD = os.path.join(ROOT, "_build")
@@ -30,6 +32,11 @@ log = logging.getLogger("mkdocs.hooks.snippets")
 
 def _fail(message):
     raise PluginError("\n" + message)
+
+
+def on_startup(command, dirty):
+    if command == "serve" and os.environ.get("DOCS_SKIP_SNIPPETS") != "1":
+        threading.Thread(target=warm_up, args=(log.info,), daemon=True).start()  # torch loads while serve starts
 
 
 def on_config(config):
@@ -57,6 +64,8 @@ def on_files(files, config):
                 if filename.endswith(".svg"):
                     path = os.path.join(folder, filename)
                     files.append(File.generated(config, f"out/{name}/{filename}", abs_src_path=path))
+    report = reportpage.page_markdown(os.path.join(BUILD, "report.json"))
+    files.append(File.generated(config, reportpage.PAGE, content=report))
     files.append(File.generated(config, KATEX_CSS, content=mathrender.stylesheet()))
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)

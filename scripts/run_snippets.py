@@ -1,6 +1,12 @@
 """Run the site's snippets: `python scripts/run_snippets.py --device cpu [--force] [NAME ...]`.
 
 Needs only Python, torch and matplotlib. Outputs go to _build/out/, the cache to _build/cache/.
+
+Split across N machines: `--shard K/N` on machine K runs only its share (stable: chosen by
+snippet name). To merge, collect each shard's `_build/cache/` on one machine and run
+`run_snippets.py --merge SHARD_BUILD_OR_CACHE ...`: the entries are copied into this build's
+cache and out/ is filled from it without running anything. `_build/cache/` is also the folder
+to save in and restore from a CI cache.
 """
 
 import argparse
@@ -9,7 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
+from snippetkit import shards  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure, discover  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -22,10 +29,24 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=None, help="parallel snippets (default: cores)")
     parser.add_argument("--root", default=ROOT, help="project root (holds snippets/)")
     parser.add_argument("--build-dir", default=None, help="default: ROOT/_build")
+    parser.add_argument("--shard", default=None, metavar="K/N", help="run only shard K of N")
+    parser.add_argument("--merge", nargs="+", default=[], metavar="DIR",
+                        help="first copy the cache of these shard build (or cache) folders into this build")
     args = parser.parse_args(argv)
     runner = Runner(args.root, args.build_dir, device=args.device, jobs=args.jobs)
+    if args.merge:
+        copied = shards.merge_caches(args.merge, runner.cache.root)
+        print(f"snippets: merged {copied} cache entries from {len(args.merge)} folder(s)")
+    names = args.names or None
+    if args.shard:
+        try:
+            k, n = shards.parse(args.shard)
+        except ValueError as error:
+            parser.error(str(error))
+        names = shards.select(names or discover(runner.snippets_dir), k, n)
+        print(f"snippets: shard {k}/{n}: {len(names)} snippet(s)")
     try:
-        runner.run(args.names or None, force=args.force)
+        runner.run(names, force=args.force)
     except SnippetFailure as failure:
         print(f"\n{failure}", file=sys.stderr)
         return 1

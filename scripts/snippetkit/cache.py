@@ -6,6 +6,7 @@ whose modules changed since is a miss. Only successful runs are ever stored, and
 appears by one rename, so a crash or a kill never leaves a half-written entry behind.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ KEEP_PER_SNIPPET = 4
 ENTRY = ".entry.json"
 
 
+@functools.lru_cache(maxsize=None)  # one metadata scan per process, not one per snippet
 def _version(package):
     try:
         return metadata.version(package)

@@ -122,8 +122,24 @@ def _unpublished_figures():
     return len(pyplot.get_fignums()) if pyplot else 0
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _limit_threads(threads):
+    """Snippets run side by side; each gets its share of the cores. In a fresh process the
+    variables take effect when torch loads; in a forked one torch is already loaded."""
+    if not threads:
+        return
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = str(threads)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(threads)
+
+
 def run_job(job):
     out_dir = job["out_dir"]
+    _limit_threads(job.get("threads"))
     os.environ["SITEKIT_OUT"] = out_dir
     os.environ["SITEKIT_DEVICE"] = job["device"]
     os.environ.setdefault("MPLBACKEND", "Agg")

@@ -6,16 +6,37 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
 GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
 
 
-def _kill_group(pid):
+def kill_group(pgid):
+    """SIGKILL the group and wait (briefly) until its processes are really gone, so the
+    runner never reports a snippet finished while something it started still runs."""
     try:
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        pass
+        return
+    deadline = time.monotonic() + 2
+    while _group_running(pgid) and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def _group_running(pgid):
+    if not os.path.isdir("/proc"):
+        return False
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+                return True
+    return False
 
 
 def _timeout_error(job, stderr):
@@ -53,7 +74,7 @@ def launch(job, env=None):
         except subprocess.TimeoutExpired:
             pass
         finally:
-            _kill_group(proc.pid)  # also any process the snippet started
+            kill_group(proc.pid)  # also any process the snippet started
             proc.wait()
     return collect(job, proc.returncode, stderr_path)
 

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 from snippetkit import cache as cache_mod
+from snippetkit import forkserver
 from snippetkit.files import remove_tree, sync_dir, write_if_changed
 from snippetkit.launch import launch
 from snippetkit.render import write_fragments
@@ -26,6 +27,34 @@ from snippetkit.render import write_fragments
 DEFAULT_TIMEOUT = 120
 DIRECTIVE = re.compile(r"^#\s*sitekit:\s*([a-z-]+)\s*=\s*(\S+)\s*$")
 VOLATILE = ("seconds", "peak_rss_bytes", "cuda_max_allocated_bytes", "gpu_name", "stderr")
+
+
+def _threads_per_snippet(workers):
+    """Torch threads per snippet: the cores shared among the snippets running at once."""
+    wanted = os.environ.get("OMP_NUM_THREADS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
+def child_env():
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    return env
+
+
+def warm_up(log=print):
+    """Start the warm worker before it is needed (under `mkdocs serve`, so that the first edit
+    does not wait for torch to import). It imports torch in its own process, never in ours."""
+    if forkserver.available():
+        started = time.perf_counter()
+        try:
+            forkserver.shared(child_env())
+        except (OSError, RuntimeError, ValueError):
+            return  # the runner falls back to fresh processes and says so
+        log(f"snippets: warm worker ready ({time.perf_counter() - started:.1f} s)")
 
 
 class SnippetFailure(Exception):
@@ -54,9 +83,14 @@ def directives(path):
     return found
 
 
+GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")
+
+
 def resolve_device(device):
     if device != "auto":
         return device
+    if not any(os.path.exists(path) for path in GPU_DEVICE_FILES):
+        return "cpu"  # no GPU here: no need to start a Python that imports torch to ask
     probe = "import torch; print('cuda' if torch.cuda.is_available() else 'cpu')"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     return out.stdout.strip() or "cpu"
@@ -115,7 +149,10 @@ class Runner:
                 report[name] = dict(self._run_info(hit), status="cached", device=device)
             else:
                 todo.append((name, path, device, key))
-        with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(todo) or 1))) as pool:
+        workers = max(1, min(self.jobs, len(todo) or 1))
+        self._threads = _threads_per_snippet(workers)
+        self._launch = self._launcher() if todo else launch
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(lambda t: self._run_one(*t), todo))
         failures = []
         for (name, _, device, _), (ok, info) in zip(todo, results):
@@ -149,9 +186,10 @@ class Runner:
             "device": device,
             "timeout": timeout,
             "cwd": self.root,
+            "threads": self._threads,
         }
         with self._gpu_lock if device == "cuda" else nullcontext():
-            result = launch(job, env=self._child_env())
+            result = self._launch(job, env=self._child_env())
         info = {key_: result[key_] for key_ in VOLATILE if key_ in result and key_ != "stderr"}
         if result.get("error"):
             remove_tree(staging)
@@ -168,12 +206,19 @@ class Runner:
         sync_dir(stored, out_dir)
         return True, info
 
+    def _launcher(self):
+        """A warm fork-server worker (torch imported once) or, with SNIPPETS_FORKSERVER=0 or
+        where it cannot start, a fresh Python process per snippet. Both give the same results."""
+        if not forkserver.available():
+            return launch
+        try:
+            return forkserver.shared(self._child_env()).launch
+        except (OSError, RuntimeError, ValueError) as error:
+            self.log(f"snippets: warm worker unavailable ({error}); using a fresh process per snippet")
+            return launch
+
     def _child_env(self):
-        env = dict(os.environ)
-        env["MPLBACKEND"] = "Agg"
-        env["PYTHONHASHSEED"] = "0"
-        env.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        return env
+        return child_env()
 
     @staticmethod
     def _run_info(folder):

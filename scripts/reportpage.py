@@ -1,0 +1,112 @@
+"""The execution report page (bao-cao.md), generated at build time from _build/report.json.
+
+It shows where the snippets ran (device, GPU, library versions) and, for each snippet, its run
+time, peak memory and whether this build ran it or took it from the cache (a cached snippet
+shows the figures of the run that made the cache entry). Slowest first.
+"""
+
+import json
+import os
+import platform
+
+PAGE = "bao-cao.md"
+TITLE = "Báo cáo chạy mã"
+STATUS = {"ran": "chạy lần này", "cached": "bộ nhớ đệm", "failed": "lỗi"}
+
+
+def load(report_path):
+    try:
+        with open(report_path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def _mib(value):
+    return f"{value / 2**20:.1f} MiB" if value else "—"
+
+
+def _seconds(value):
+    return f"{value:.2f} s" if value is not None else "—"
+
+
+def _cpu_name():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _device(report):
+    device = report["environment"].get("device", "cpu")
+    gpus = sorted({s["gpu_name"] for s in report["snippets"].values() if s.get("gpu_name")})
+    if device == "cpu":
+        return "CPU"
+    return f"{device.upper()} ({', '.join(gpus)})" if gpus else device.upper()
+
+
+def rows(report):
+    """The snippets as (name, info) pairs, slowest first."""
+    items = report["snippets"].items()
+    return sorted(items, key=lambda item: (-(item[1].get("seconds") or 0.0), item[0]))
+
+
+def markdown(report):
+    lines = [
+        f"# {TITLE}",
+        "",
+        "Trang này được tạo tự động ở mỗi lần xây dựng trang web. Mỗi đoạn mã trên trang là một tệp "
+        "trong `snippets/`, chạy trong một tiến trình riêng; tệp nào không đổi thì kết quả được lấy "
+        "từ bộ nhớ đệm, kèm thời gian và bộ nhớ của lần chạy đã tạo ra kết quả đó.",
+        "",
+    ]
+    if report is None or not report.get("snippets"):
+        lines.append("Chưa có số liệu: lần xây dựng này không chạy snippet nào.")
+        return "\n".join(lines) + "\n"
+    env = report["environment"]
+    lines += [
+        "## Môi trường",
+        "",
+        "| Mục | Giá trị |",
+        "| --- | --- |",
+        f"| Thiết bị | {_device(report)} |",
+        f"| CPU của máy xây dựng | {_cpu_name()} ({os.cpu_count()} nhân) |",
+        f"| Python | {env.get('python', '—')} |",
+        f"| torch | {env.get('torch', '—')} |",
+        f"| matplotlib | {env.get('matplotlib', '—')} |",
+        f"| numpy | {env.get('numpy', '—')} |",
+        "",
+    ]
+    snippets = report["snippets"]
+    ran = sum(1 for s in snippets.values() if s.get("status") == "ran")
+    cached = sum(1 for s in snippets.values() if s.get("status") == "cached")
+    total = sum(s.get("seconds") or 0.0 for s in snippets.values())
+    lines += [
+        "## Tổng quan",
+        "",
+        f"- {len(snippets)} snippet: {ran} chạy lần này, {cached} lấy từ bộ nhớ đệm.",
+        f"- Tổng thời gian chạy của các snippet (cộng dồn, không tính chạy song song): {total:.2f} s.",
+        "",
+        "## Từng snippet, chậm nhất trước",
+        "",
+        "Bộ nhớ đỉnh là RSS lớn nhất của tiến trình chạy snippet; trên GPU có thêm lượng bộ nhớ "
+        "CUDA được cấp phát tối đa.",
+        "",
+        "| Snippet | Thời gian chạy | Bộ nhớ đỉnh (RSS) | Bộ nhớ CUDA tối đa | Thiết bị | Nguồn |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for name, info in rows(report):
+        lines.append(
+            f"| `{name}` | {_seconds(info.get('seconds'))} | {_mib(info.get('peak_rss_bytes'))} "
+            f"| {_mib(info.get('cuda_max_allocated_bytes'))} | {info.get('device', '—')} "
+            f"| {STATUS.get(info.get('status'), info.get('status', '—'))} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def page_markdown(report_path):
+    return markdown(load(report_path))

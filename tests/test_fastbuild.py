@@ -1,0 +1,193 @@
+"""Fast builds: warm fork-server workers, nothing heavy on a no-change build, shards, the report page."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import reportpage
+from conftest import MKDOCS, ROOT, read_page
+from mathrender import KatexRenderer
+from snippetkit import forkserver, shards
+from snippetkit.runner import Runner, discover
+
+PROBE = """\
+import sys
+preloaded = "torch" in sys.modules
+import matplotlib
+import torch
+import sitekit
+
+# %% state
+sitekit.report("preloaded", preloaded)
+sitekit.report("dtype", str(torch.get_default_dtype()))
+sitekit.report("linewidth", matplotlib.rcParams["lines.linewidth"])
+sitekit.report("rand", torch.rand(3))
+sitekit.report("threads", torch.get_num_threads())
+sitekit.report("leak", getattr(sys, "leaked_by_a_snippet", None))
+# %% leave-a-mess
+torch.set_default_dtype(torch.float64)
+matplotlib.rcParams["lines.linewidth"] = 7
+sys.leaked_by_a_snippet = "yes"
+"""
+
+PLOT = """\
+import matplotlib.pyplot as plt
+import sitekit
+fig, ax = plt.subplots()
+ax.plot([0, 1, 4])
+sitekit.show(fig, "curve", alt="Một đường cong.")
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    snippets = tmp_path / "snippets"
+    shutil.copytree(os.path.join(ROOT, "snippets", "sitekit"), snippets / "sitekit")
+    (snippets / "probe.py").write_text(PROBE)
+    (snippets / "plot.py").write_text(PLOT)
+    for i in range(4):
+        (snippets / f"tiny_{i}.py").write_text(f"import sitekit\nsitekit.report('i', {i})\n")
+    return tmp_path
+
+
+def run(root, build=None, names=None, force=False, jobs=2):
+    logs = []
+    report = Runner(str(root), build and str(build), device="cpu", jobs=jobs, log=logs.append).run(names, force=force)
+    return report, logs[-1]
+
+
+def out(root, name, filename="values.json", build="_build"):
+    path = os.path.join(root, build, "out", name, filename)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return json.loads(data) if filename.endswith(".json") else data
+
+
+def test_worker_preloads_torch_and_never_starts_cuda(project):
+    run(project, names=["probe"])
+    assert out(project, "probe")["preloaded"] is True  # torch came with the fork, not imported anew
+    server = forkserver.shared(dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0"))
+    assert server.info["cuda_initialized"] is False
+
+
+def test_a_snippet_leaves_nothing_behind_for_the_next(project):
+    run(project, names=["probe"])
+    first = out(project, "probe")
+    pid = forkserver._servers["current"].info["pid"]
+    run(project, names=["probe"], force=True)  # same warm worker, after a run that made a mess
+    assert forkserver._servers["current"].info["pid"] == pid
+    assert out(project, "probe") == first
+    assert first["dtype"] == "torch.float32" and first["linewidth"] == 2.0 and first["leak"] is None
+
+
+def test_fresh_process_fallback_gives_identical_outputs(project, monkeypatch):
+    run(project, names=["probe", "plot"])
+    warm = {f: out(project, n, f) for n, f in [("probe", "values.json"), ("plot", "curve-light.svg")]}
+    monkeypatch.setenv("SNIPPETS_FORKSERVER", "0")
+    report, _ = run(project, names=["probe", "plot"], force=True)
+    assert {s["status"] for s in report.values()} == {"ran"}
+    fresh = {f: out(project, n, f) for n, f in [("probe", "values.json"), ("plot", "curve-light.svg")]}
+    assert fresh["values.json"]["preloaded"] is False  # really a fresh interpreter
+    fresh["values.json"]["preloaded"] = True
+    assert fresh == warm
+
+
+def test_snippets_running_side_by_side_share_the_cores(project, monkeypatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    run(project, names=["probe", "plot"], jobs=2)
+    assert out(project, "probe")["threads"] == max(1, os.cpu_count() // 2)
+    run(project, names=["probe"], jobs=2, force=True)  # alone, it gets every core
+    assert out(project, "probe")["threads"] == os.cpu_count()
+
+
+def test_cached_snippets_keep_the_time_and_memory_of_their_run(project):
+    ran, _ = run(project, names=["probe"])
+    cached, summary = run(project, names=["probe"])
+    assert "0 ran, 1 from cache" in summary
+    assert cached["probe"]["status"] == "cached"
+    for key in ("seconds", "peak_rss_bytes"):
+        assert cached["probe"][key] == ran["probe"][key] > 0
+
+
+def test_shards_partition_the_snippets_stably():
+    names = [f"snippet_{i}" for i in range(60)]
+    parts = [shards.select(names, k, 3) for k in (1, 2, 3)]
+    assert sorted(sum(parts, [])) == sorted(names)
+    assert all(parts)  # 60 names over 3 shards: none is empty
+    grown = shards.select(names + ["new_one", "another"], 2, 3)
+    assert set(parts[1]) <= set(grown)  # adding snippets moves none of the others
+    with pytest.raises(ValueError):
+        shards.parse("4/3")
+
+
+def test_shard_caches_merge_into_one_build_that_runs_nothing(project, tmp_path):
+    script = os.path.join(ROOT, "scripts", "run_snippets.py")
+    for k in (1, 2):
+        done = subprocess.run(
+            [sys.executable, script, "--root", str(project), "--build-dir", str(tmp_path / f"shard{k}"), "--shard", f"{k}/2"],
+            capture_output=True, text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [sys.executable, script, "--root", str(project), "--merge", str(tmp_path / "shard1"), str(tmp_path / "shard2" / "cache")],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    everything = discover(str(project / "snippets"))
+    assert f"0 ran, {len(everything)} from cache" in done.stdout
+    assert sorted(os.listdir(project / "_build" / "out")) == everything
+    assert out(project, "tiny_3") == {"i": 3}
+
+
+def test_report_page_lists_snippets_slowest_first():
+    report = {
+        "environment": {"device": "cuda", "python": "3.11.7", "torch": "2.13.0", "matplotlib": "3.11.2"},
+        "snippets": {
+            "fast": {"seconds": 0.1, "peak_rss_bytes": 2**20 * 100, "status": "cached", "device": "cuda"},
+            "slow": {"seconds": 2.5, "peak_rss_bytes": 2**20 * 300, "cuda_max_allocated_bytes": 2**20 * 64,
+                     "gpu_name": "NVIDIA H100", "status": "ran", "device": "cuda"},
+        },
+    }
+    text = reportpage.markdown(report)
+    assert text.index("`slow`") < text.index("`fast`")
+    assert "| `slow` | 2.50 s | 300.0 MiB | 64.0 MiB | cuda | chạy lần này |" in text
+    assert "| `fast` | 0.10 s | 100.0 MiB | — | cuda | bộ nhớ đệm |" in text
+    assert "CUDA (NVIDIA H100)" in text and "| torch | 2.13.0 |" in text
+
+
+def test_report_page_is_in_the_site_with_every_snippet(site):
+    html = read_page(site, "bao-cao")
+    assert "Báo cáo chạy mã" in html and "Python" in html and "matplotlib" in html
+    for name in discover(os.path.join(ROOT, "snippets")):
+        assert f"<code>{name}</code>" in html
+    assert 'href="../bao-cao/"' in read_page(site, "vong-lap-huan-luyen")  # listed in the nav
+
+
+def test_no_change_build_never_imports_torch(site, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "snippets: 0 ran" in done.stderr
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "mkdocs" in imported and "markdown" in imported  # the probe sees the build's imports
+    assert not {"torch", "matplotlib", "numpy"} & imported
+
+
+def test_formula_cache_is_keyed_on_formula_and_katex_version(tmp_path):
+    path = tmp_path / "katex-cache.json"
+    first = KatexRenderer(str(path))
+    html, _ = first.render("a^2", False)
+    first.close()
+    data = json.loads(path.read_text())
+    assert data["katex"] == first.version and html in data["formulas"].values()
+    data["katex"] = "0.0.1"  # another KaTeX version: nothing of it may be reused
+    path.write_text(json.dumps(data))
+    again = KatexRenderer(str(path))
+    assert again.cache == {}
+    again.close()
