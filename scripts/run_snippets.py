@@ -5,6 +5,7 @@ Needs only Python, torch and matplotlib. Outputs go to _build/out/, the cache to
 
 import argparse
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -12,6 +13,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv=None):
@@ -24,6 +29,7 @@ def main(argv=None):
     parser.add_argument("--build-dir", default=None, help="default: ROOT/_build")
     args = parser.parse_args(argv)
     runner = Runner(args.root, args.build_dir, device=args.device, jobs=args.jobs)
+    signal.signal(signal.SIGTERM, _interrupt)  # a polite kill cleans up like Ctrl-C
     try:
         runner.run(args.names or None, force=args.force)
     except SnippetFailure as failure:

@@ -11,6 +11,15 @@ CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
 GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
 
 
+_live = set()  # process groups of the snippets running now
+
+
+def stop_all():
+    """Kill every snippet process still running (the runner was interrupted)."""
+    for pid in list(_live):
+        _kill_group(pid)
+
+
 def _kill_group(pid):
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -48,6 +57,7 @@ def launch(job, env=None):
             start_new_session=True,  # its own process group, killed as a whole
             env=env,
         )
+        _live.add(proc.pid)
         try:
             proc.wait(timeout=job["timeout"] + GRACE_SECONDS)
         except subprocess.TimeoutExpired:
@@ -55,6 +65,7 @@ def launch(job, env=None):
         finally:
             _kill_group(proc.pid)  # also any process the snippet started
             proc.wait()
+            _live.discard(proc.pid)
     return collect(job, proc.returncode, stderr_path)
 
 

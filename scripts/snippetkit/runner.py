@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from snippetkit import cache as cache_mod
 from snippetkit.files import remove_tree, sync_dir, write_if_changed
-from snippetkit.launch import launch
+from snippetkit.launch import launch, stop_all
 from snippetkit.render import write_fragments
 
 DEFAULT_TIMEOUT = 120
@@ -113,7 +113,12 @@ class Runner:
             else:
                 todo.append((name, path, device, key))
         with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(todo) or 1))) as pool:
-            results = list(pool.map(lambda t: self._run_one(*t), todo))
+            try:
+                results = list(pool.map(lambda t: self._run_one(*t), todo))
+            except BaseException:  # Ctrl-C: end the snippets now, not at their timeout
+                pool.shutdown(wait=False, cancel_futures=True)
+                stop_all()
+                raise
         failures = []
         for (name, _, device, _), (ok, info) in zip(todo, results):
             report[name] = dict(info, status="ran" if ok else "failed", device=device)
