@@ -57,7 +57,9 @@ def on_pre_build(config):
 
 def _stop_on(errors):
     if errors:
-        _fail(f"{len(errors)} problem(s) found, so the site was not built (see docs/dong-gop.md):\n" + "\n".join(errors))
+        _fail(
+            f"{len(errors)} problem(s) found, so the site was not built (see docs/dong-gop.md):\n" + "\n".join(errors)
+        )
 
 
 def on_files(files, config):

@@ -112,9 +112,7 @@ def check_encoding_line(line):
         )
     for column, ch in enumerate(line, 1):
         if _invisible(ch):
-            found.append(
-                (column, f"invisible character {_char_name(ch)}: delete it (it is easy to paste by accident)")
-            )
+            found.append((column, f"invisible character {_char_name(ch)}: delete it (it is easy to paste by accident)"))
             break
     nfc = _not_nfc(line)
     if nfc:

@@ -127,7 +127,7 @@ def test_invalid_utf8_names_line_and_column(tmp_path):
     [
         "<script>alert(1)</script>",
         '<SCRIPT type="module">import x from "./x.js"</SCRIPT>',
-        "Văn bản <script src=\"a.js\"></script>",
+        'Văn bản <script src="a.js"></script>',
     ],
 )
 def test_raw_script_in_a_page(line):
@@ -137,7 +137,7 @@ def test_raw_script_in_a_page(line):
 
 
 def test_script_shown_as_code_is_fine():
-    text = "# T\n\nDùng `<script>` trong HTML.\n\n```html\n<script src=\"https://x.org/a.js\"></script>\n```\n"
+    text = '# T\n\nDùng `<script>` trong HTML.\n\n```html\n<script src="https://x.org/a.js"></script>\n```\n'
     assert check_text(text, "docs/t.md", page=True) == []
 
 
@@ -171,7 +171,7 @@ def test_reference_style_image_from_another_host():
 def test_links_to_other_sites_and_local_images_are_fine():
     text = (
         "# T\n\nXem [tài liệu PyTorch](https://pytorch.org/docs/stable/autograd.html).\n\n"
-        "![Hình](hinh.svg)\n<img src=\"out/a/b-light.svg\" alt=\"b\">\n<https://pytorch.org>\n"
+        '![Hình](hinh.svg)\n<img src="out/a/b-light.svg" alt="b">\n<https://pytorch.org>\n'
     )
     assert check_text(text, "docs/t.md", page=True) == []
 

@@ -34,11 +34,7 @@ class SnippetFailure(Exception):
 
 def discover(snippets_dir):
     """Snippet names: every snippets/*.py not starting with '_' (packages are helpers)."""
-    return sorted(
-        name[:-3]
-        for name in os.listdir(snippets_dir)
-        if name.endswith(".py") and not name.startswith("_")
-    )
+    return sorted(name[:-3] for name in os.listdir(snippets_dir) if name.endswith(".py") and not name.startswith("_"))
 
 
 def directives(path):
