@@ -7,6 +7,7 @@ The build (scripts/mkdocs_hooks.py via pagechecks.py) and pre-commit run the sam
 Every file: valid UTF-8, no mojibake (UTF-8 read as Windows-1252 or Latin-1 and saved again; the
 message shows the repair ftfy suggests), Unicode NFC, no zero-width or control characters, no U+FFFD.
 Pages (*.md) also: no raw <script>, no image, script, stylesheet or frame loaded from another host.
+A line that shows such a mistake on purpose carries the marker `textchecks: allow` (in a comment).
 """
 
 import os
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPLACEMENT = "\ufffd"
+ALLOW = "textchecks: allow"  # on a line that shows a broken example on purpose (docs/dong-gop.md)
 ALLOWED_CONTROLS = {"\t"}
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -174,11 +176,13 @@ def check_text(text, path, page=False):
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     problems = []
     for number, line in enumerate(lines, 1):
-        for column, message in check_encoding_line(line):
-            problems.append(Problem(path, number, column, message))
+        if ALLOW not in line:
+            for column, message in check_encoding_line(line):
+                problems.append(Problem(path, number, column, message))
     if page:
         for number, column, message in check_page_markup(lines):
-            problems.append(Problem(path, number, column, message))
+            if ALLOW not in lines[number - 1]:
+                problems.append(Problem(path, number, column, message))
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 

@@ -188,3 +188,10 @@ def test_command_line_reports_file_and_line(tmp_path):
     assert f"{page}:4:1: mojibake" in done.stdout and str(clean) not in done.stdout
     done = subprocess.run([sys.executable, script, str(clean)], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout == ""
+
+
+def test_a_line_marked_allow_may_show_a_mistake_on_purpose():
+    broken = site_lines(cp1252_decodable)[0].encode("utf-8").decode("cp1252")
+    assert check_text(page_with(broken + " <!-- textchecks: allow -->"), "docs/t.md", page=True) == []
+    assert check_text(page_with("<script></script> <!-- textchecks: allow -->"), "docs/t.md", page=True) == []
+    assert len(check_text(page_with(broken) + broken + "\n", "docs/t.md", page=True)) == 2
