@@ -134,3 +134,37 @@ def test_two_runs_at_once_both_succeed_and_agree(project):
     assert answer(project) == 42
     assert len(entries(project)) == 1 and not entries(project)[0].startswith(".")
     assert len(list(project.glob("started-*"))) == 1  # the snippet ran exactly once
+
+
+def test_two_site_builds_at_once_both_succeed(tmp_path):
+    from conftest import copy_project, mkdocs_build
+
+    project = copy_project(str(tmp_path / "project"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    builds = [
+        subprocess.Popen(
+            [
+                os.path.join(os.path.dirname(sys.executable), "mkdocs"),
+                "build",
+                "--strict",
+                "-d",
+                str(tmp_path / f"site-{i}"),
+            ],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in (1, 2)
+    ]
+    logs = [b.communicate(timeout=300) for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], logs
+    assert sorted("1 ran" in err for _, err in logs) == [False, True]  # one ran, the other used its run
+    again = mkdocs_build(project, str(tmp_path / "site-3"))
+    assert again.returncode == 0 and "0 ran, 1 from cache" in again.stderr
+    with (
+        open(tmp_path / "site-1" / "index.html", encoding="utf-8") as a,
+        open(tmp_path / "site-2" / "index.html", encoding="utf-8") as b,
+    ):
+        assert a.read() == b.read()

@@ -177,7 +177,16 @@ def test_a_snippet_no_page_uses_is_reported(project):
             "import sitekit\n\n# %% calc\nloss = float('nan')\nsitekit.report('loss', loss)\n",
             "snippets/extra_demo.py:5: ValueError: reported value 'loss' is nan",
         ),
+        (
+            "import sitekit\n\n# %% calc\nwith sitekit.expect(ZeroDivisionError):\n    int('mười')\n",
+            "snippets/extra_demo.py:5: ValueError: invalid literal for int()",
+        ),
+        (
+            "import sitekit\n\n# %% calc\nwith sitekit.expect(ZeroDivisionError):\n    1 / 1\n",
+            "snippets/extra_demo.py:4: AssertionError: expected ZeroDivisionError, but nothing was raised",
+        ),
     ],
+    ids=["syntax", "nan", "expect-other-error", "expect-no-error"],
 )
 def test_snippet_errors_stop_the_build_with_file_and_line(project, code, where):
     page = lambda text: text + '\n--8<-- "out/extra_demo/calc.md"\n'  # noqa: E731
