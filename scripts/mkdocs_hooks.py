@@ -97,6 +97,11 @@ def on_page_content(html, page, config, files):
         _fail(str(error))
 
 
+def on_post_page(output, page, config):
+    _stop_on(pagechecks.built_page_errors(output, os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)))
+    return output
+
+
 def on_post_build(config):
     _close_katex()
 

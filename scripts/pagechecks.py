@@ -20,6 +20,12 @@ SNIPPET_REFERENCES = (
     re.compile(r"\{\{\s*([a-z0-9_-]+)\.[a-z0-9_-]"),
 )
 NOT_ON_A_PAGE = re.compile(r"^#\s*sitekit:\s*page\s*=\s*none\b", re.M)
+BUILT_ASSET = re.compile(
+    r"<(?:script|img|iframe|video|audio|source|track|embed)\b[^>]*?\bsrc=[\"']?((?:https?:)?//[^\"'\s>]+)"
+    r"|<link\b(?=[^>]*\brel=[\"']?(?:stylesheet|preload|modulepreload|prefetch|icon))[^>]*?"
+    r"\bhref=[\"']?((?:https?:)?//[^\"'\s>]+)",
+    re.I,
+)
 LINK_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link (?:to )?'(?P<link>[^']+)'")
 
 
@@ -196,3 +202,9 @@ def discard_site(site_dir):
         from mkdocs.utils import clean_directory
 
         clean_directory(site_dir)
+
+
+def built_page_errors(html, shown):
+    """Assets a finished page loads from another host (added by the theme, a plugin or mkdocs.yml)."""
+    urls = sorted({a or b for a, b in BUILT_ASSET.findall(html)})
+    return [f"{shown}: the built page loads {url} from another host (theme, plugin or mkdocs.yml)" for url in urls]

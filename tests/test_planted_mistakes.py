@@ -218,3 +218,14 @@ def test_a_failed_snippet_keeps_the_others_and_its_last_good_run(project):
         stderr = good_build(project)  # the good version is back: straight from the cache
     assert "snippets: 0 ran, 2 from cache, 0 failed" in stderr
     assert_outputs_and_cache_survive(project)
+
+
+def test_assets_from_another_host_added_by_the_theme_or_config_stop_the_build(project):
+    override = '{% extends "base.html" %}\n{% block scripts %}{{ super() }}<script src="https://cdn.example.org/x.js"></script>{% endblock %}\n'
+    with planted(project, "overrides/main.html", override):
+        stderr = failed_build(project)
+    assert "docs/index.md: the built page loads https://cdn.example.org/x.js from another host" in stderr
+    with planted(project, "mkdocs.yml", lambda t: t + "\nextra_javascript:\n  - https://cdn.example.org/y.js\n"):
+        stderr = failed_build(project)
+    assert "mkdocs.yml: extra_javascript loads https://cdn.example.org/y.js from another host" in stderr
+    assert_outputs_and_cache_survive(project)
