@@ -1,15 +1,15 @@
+# Directives, if needed, go on the very first lines (before the docstring), one per line:
+# `# sitekit: timeout=SECONDS`, `# sitekit: device=cpu`, `# sitekit: page=none`.
 """Template: the gradient of f(x) = x² is 2x, checked with autograd and plotted.
 
 Copy to snippets/PAGE_IDEA.py (prefix the name with the page, e.g. gradient_square.py), keep
 one idea per file and under about 80 lines, then replace the body. See docs/dong-gop.md.
 """
 
-# Optional, at the very top: `# sitekit: timeout=SECONDS` and `# sitekit: device=cpu`.
-
 import matplotlib.pyplot as plt
 import torch
 
-import sitekit  # first: seeds everything with 0, deterministic torch, the site's plot style
+import sitekit  # before any computation: seeds 0, deterministic torch, the site's plot style
 
 # %% setup
 device = sitekit.device()  # never hard-code "cuda" or "cpu"
