@@ -7,6 +7,7 @@ the test checks that nothing good was lost and nothing stale is left to look cur
 import contextlib
 import json
 import os
+import re
 import unicodedata
 
 import pytest
@@ -153,10 +154,28 @@ def test_missing_include_and_missing_section_stop_the_build(project):
     assert_outputs_and_cache_survive(project)
 
 
-def test_pymdownx_itself_rejects_a_missing_include(project):
-    """check_paths: true in mkdocs.yml is the second line of defence behind pagechecks."""
+@pytest.mark.parametrize(
+    "include,error",
+    [
+        ('--8<-- "out/train_loop/khong-co.md"', "Snippet at path 'out/train_loop/khong-co.md' could not be found"),
+        ('--8<-- "snippets/train_loop.py:khong_co"', "Snippet section 'khong_co' could not be located"),
+    ],
+)
+def test_pymdownx_itself_rejects_a_missing_include(project, include, error, monkeypatch):
+    """The site's pymdownx.snippets settings (check_paths: true) are the second line of defence."""
+    import markdown
+    import yaml
+    from pymdownx.snippets import SnippetMissingError
+
     with open(os.path.join(project, "mkdocs.yml"), encoding="utf-8") as fh:
-        assert "check_paths: true" in fh.read()
+        extensions = yaml.safe_load(fh)["markdown_extensions"]
+    options = next(e["pymdownx.snippets"] for e in extensions if isinstance(e, dict) and "pymdownx.snippets" in e)
+    assert options["check_paths"] is True
+    monkeypatch.chdir(project)  # base_path is relative to where mkdocs runs
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
+    assert "Kết quả" in md.convert('--8<-- "out/train_loop/loop.md"')
+    with pytest.raises(SnippetMissingError, match=re.escape(error)):
+        md.convert(include)
 
 
 def test_a_snippet_no_page_uses_is_reported(project):
