@@ -3,8 +3,14 @@
 
 import torch
 
-from _manual_layers import (linear_backward, linear_forward, relu_backward, relu_forward,
-                            softmax_cross_entropy_backward, softmax_cross_entropy_forward)
+from _manual_layers import (
+    linear_backward,
+    linear_forward,
+    relu_backward,
+    relu_forward,
+    softmax_cross_entropy_backward,
+    softmax_cross_entropy_forward,
+)
 import sitekit
 
 # %% setup
@@ -13,8 +19,10 @@ dt = torch.float64
 inputs = torch.randn(n, d, dtype=dt)
 labels = torch.randint(0, c, (n,))
 params = {
-    "W1": torch.randn(d, h, dtype=dt) * 0.5, "b1": torch.randn(h, dtype=dt) * 0.1,
-    "W2": torch.randn(h, c, dtype=dt) * 0.5, "b2": torch.randn(c, dtype=dt) * 0.1,
+    "W1": torch.randn(d, h, dtype=dt) * 0.5,
+    "b1": torch.randn(h, dtype=dt) * 0.1,
+    "W2": torch.randn(h, c, dtype=dt) * 0.5,
+    "b2": torch.randn(c, dtype=dt) * 0.1,
 }
 
 # %% forward

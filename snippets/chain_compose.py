@@ -5,6 +5,7 @@ import torch
 
 import sitekit
 
+
 # %% two
 def g(x):
     return x**2

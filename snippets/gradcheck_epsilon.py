@@ -7,6 +7,7 @@ import torch
 
 import sitekit
 
+
 # %% errors
 def f(x):
     return torch.sin(x) * torch.exp(x)
@@ -18,9 +19,7 @@ eps = np.logspace(-1, -13, 49)
 errors = {}
 for dtype in (torch.float64, torch.float32):
     x = torch.tensor(x0, dtype=dtype)
-    errors[dtype] = np.array([
-        abs(((f(x + e) - f(x - e)) / (2 * e)).item() - exact) for e in eps.tolist()
-    ])
+    errors[dtype] = np.array([abs(((f(x + e) - f(x - e)) / (2 * e)).item() - exact) for e in eps.tolist()])
 e64 = errors[torch.float64]
 in_square_law = (eps >= 1e-4) & (eps <= 1e-1)  # where truncation, not round-off, dominates
 slope = np.polyfit(np.log10(eps[in_square_law]), np.log10(e64[in_square_law]), 1)[0]
@@ -46,10 +45,15 @@ fig, ax = plt.subplots(figsize=(6.4, 4))
 ax.loglog(eps, e64, "o-", markersize=3, color="C0", label="float64")
 ax.loglog(eps, errors[torch.float32], "s-", markersize=3, color="C4", label="float32")
 ax.loglog(eps, e64[0] * (eps / eps[0]) ** 2, ":", color="C6", label="đường tham chiếu ∝ ε²")
-ax.set(xlabel="ε", ylabel="|sai phân trung tâm − f'(x)|", ylim=(1e-12, 10),
-       title="Sai số của sai phân trung tâm theo ε")
+ax.set(
+    xlabel="ε", ylabel="|sai phân trung tâm − f'(x)|", ylim=(1e-12, 10), title="Sai số của sai phân trung tâm theo ε"
+)
 ax.invert_xaxis()
 ax.legend(loc="lower left")
-sitekit.show(fig, "error-vs-eps", alt="Đồ thị log-log của sai số theo ε (ε giảm dần từ trái sang phải). "
-             "Với float64, sai số giảm song song với đường ε² đến khoảng ε = 1e-5, rồi tăng lại khi ε "
-             "nhỏ hơn nữa vì sai số làm tròn; với float32, đáy sai số cao hơn nhiều và đến sớm hơn.")
+sitekit.show(
+    fig,
+    "error-vs-eps",
+    alt="Đồ thị log-log của sai số theo ε (ε giảm dần từ trái sang phải). "
+    "Với float64, sai số giảm song song với đường ε² đến khoảng ε = 1e-5, rồi tăng lại khi ε "
+    "nhỏ hơn nữa vì sai số làm tròn; với float32, đáy sai số cao hơn nhiều và đến sớm hơn.",
+)

@@ -6,6 +6,7 @@ import torch
 
 import sitekit
 
+
 # %% function
 def f(x, y):
     return x**2 + 2 * y**2 + torch.sin(x * y)
@@ -24,9 +25,9 @@ f(*p).backward()
 by_autograd = p.grad
 
 eps = 1e-6
-by_difference = torch.stack([
-    (f(*(point + eps * e)) - f(*(point - eps * e))) / (2 * eps) for e in torch.eye(2, dtype=torch.float64)
-])
+by_difference = torch.stack(
+    [(f(*(point + eps * e)) - f(*(point - eps * e))) / (2 * eps) for e in torch.eye(2, dtype=torch.float64)]
+)
 for label, g in [("công thức", by_formula), ("autograd", by_autograd), ("sai phân trung tâm", by_difference)]:
     print(f"{label:>19}: ∇f = ({g[0]:+.10f}, {g[1]:+.10f})")
 gap = max((by_formula - by_autograd).abs().max(), (by_formula - by_difference).abs().max()).item()
@@ -52,7 +53,11 @@ ax.quiver(AX.detach(), AY.detach(), AX.grad, AY.grad, color="C1", angles="xy", w
 ax.plot(*point, "o", color="C2")
 ax.grid(False)
 ax.set(xlabel="x", ylabel="y", aspect="equal", title="Đường mức của f và mũi tên ∇f")
-sitekit.show(fig, "contours", alt="Đường mức của f(x, y) = x² + 2y² + sin(xy); các mũi tên gradient "
-             "vuông góc với đường mức và chỉ ra xa điểm cực tiểu ở gốc toạ độ.")
+sitekit.show(
+    fig,
+    "contours",
+    alt="Đường mức của f(x, y) = x² + 2y² + sin(xy); các mũi tên gradient "
+    "vuông góc với đường mức và chỉ ra xa điểm cực tiểu ở gốc toạ độ.",
+)
 sitekit.report("arrow_points", torch.stack([AX.detach().flatten(), AY.detach().flatten()], dim=1))
 sitekit.report("arrow_grads", torch.stack([AX.grad.flatten(), AY.grad.flatten()], dim=1))

@@ -60,3 +60,15 @@ def copy_project(destination):
     shutil.copytree(ROOT, destination, ignore=ignore)
     os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(destination, "node_modules"))
     return destination
+
+
+@pytest.fixture
+def warm_copy(outputs, tmp_path):
+    """copy_project with the real project's snippet cache, so its first build runs no unchanged snippet."""
+
+    def make(name="project"):
+        destination = copy_project(str(tmp_path / name))
+        shutil.copytree(os.path.join(BUILD, "cache"), os.path.join(destination, "_build", "cache"))
+        return destination
+
+    return make

@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, mkdocs_build, read_page
+from conftest import ROOT, mkdocs_build, read_page
 
 BIN = os.path.dirname(sys.executable)
 WORKFLOW = os.path.join(ROOT, ".github", "workflows", "site.yml")
@@ -92,9 +92,9 @@ def test_workflow_tests_pull_requests_and_deploys_main_to_gh_pages():
         assert ".venv/bin/python -m pytest" in fh.read()  # the README's test command
 
 
-def test_a_page_and_a_snippet_from_the_templates_build(tmp_path):
+def test_a_page_and_a_snippet_from_the_templates_build(tmp_path, warm_copy):
     """What the contribute page tells a newcomer to do, done literally."""
-    project = copy_project(str(tmp_path / "project"))
+    project = warm_copy()
     shutil.copy(os.path.join(ROOT, "templates", "snippet.py"), os.path.join(project, "snippets", "newcomer_square.py"))
     with open(os.path.join(ROOT, "templates", "page.md"), encoding="utf-8") as fh:
         page = fh.read().replace("ten_snippet", "newcomer_square")

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import textwrap
+import time
 
 import pytest
 
@@ -134,6 +135,9 @@ def test_timeout_kills_the_process_group_and_names_the_line(project):
         project.run("hang")
     assert "snippets/hang.py:7: Timeout: still running after 3 s" in str(failure.value)
     pid = int((project.root / "child.pid").read_text())
+    deadline = time.monotonic() + 5  # SIGKILL was sent; on a busy machine dying takes a moment
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not alive(pid)  # the grandchild was killed with the group
 
 
