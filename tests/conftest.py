@@ -71,8 +71,6 @@ def warm_copy(outputs, tmp_path):
     """copy_project with the real project's snippet cache, so its first build runs no unchanged snippet."""
 
     def make(name="project"):
-        destination = copy_project(str(tmp_path / name))
-        shutil.copytree(os.path.join(BUILD, "cache"), os.path.join(destination, "_build", "cache"))
-        return destination
+        return copy_project(str(tmp_path / name), with_cache=True)  # `outputs` filled the cache first
 
     return make

@@ -8,20 +8,18 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import unicodedata
 
 import pytest
 
-from conftest import BUILD, ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build
 
 PAGE = "docs/vong-lap-huan-luyen.md"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, outputs):
-    root = copy_project(str(tmp_path_factory.mktemp("planted") / "project"))
-    shutil.copytree(os.path.join(BUILD, "cache"), os.path.join(root, "_build", "cache"))  # warm: nothing to run
+    root = copy_project(str(tmp_path_factory.mktemp("planted") / "project"))  # with the cache `outputs` filled
     done = mkdocs_build(root, os.path.join(root, "site"))
     assert done.returncode == 0, done.stderr
     return root
