@@ -18,15 +18,16 @@ SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
+import pagechecks  # noqa: E402
 import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
-from snippetkit.runner import Runner, SnippetFailure, warm_up  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure, discover, warm_up  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
 BUILD = os.path.join(ROOT, "_build")
 OUT = os.path.join(BUILD, "out")
 KATEX_CSS = "assets/katex/katex.min.css"
-_state = {"sources": {}, "katex": None}
+_state = {"sources": {}, "katex": None, "site_dir": None}
 log = logging.getLogger("mkdocs.hooks.snippets")
 
 
@@ -42,18 +43,30 @@ def on_startup(command, dirty):
 def on_config(config):
     if KATEX_CSS not in config.extra_css:
         config.extra_css.append(KATEX_CSS)
+    _state["site_dir"] = config.site_dir
+    pagechecks.locate_link_warnings(config.docs_dir)
     return config
 
 
 def on_pre_build(config):
     _state["sources"].clear()
-    if os.environ.get("DOCS_SKIP_SNIPPETS") == "1":
-        return
+    _stop_on(pagechecks.source_errors(ROOT, config))
     device = os.environ.get("DOCS_DEVICE", "cpu")
     try:
-        Runner(ROOT, BUILD, device=device, log=log.info).run()
+        if os.environ.get("DOCS_SKIP_SNIPPETS") != "1":
+            Runner(ROOT, BUILD, device=device, log=log.info).run()
     except SnippetFailure as failure:
         _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
+    _stop_on(pagechecks.output_errors(ROOT, config, OUT))
+    for warning in pagechecks.unused_snippets(ROOT, config.docs_dir, discover(os.path.join(ROOT, "snippets"))):
+        log.warning(warning)
+
+
+def _stop_on(errors):
+    if errors:
+        _fail(
+            f"{len(errors)} problem(s) found, so the site was not built (see docs/dong-gop.md):\n" + "\n".join(errors)
+        )
 
 
 def on_files(files, config):
@@ -93,12 +106,18 @@ def on_page_content(html, page, config, files):
         _fail(str(error))
 
 
+def on_post_page(output, page, config):
+    _stop_on(pagechecks.built_page_errors(output, os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)))
+    return output
+
+
 def on_post_build(config):
     _close_katex()
 
 
 def on_build_error(error):
     _close_katex()
+    pagechecks.discard_site(_state["site_dir"])
 
 
 def _close_katex():

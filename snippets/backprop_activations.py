@@ -14,8 +14,9 @@ for name, fn in functions.items():
     out = fn(z)
     (slope,) = torch.autograd.grad(out.sum(), z)  # out[i] depends on z[i] only: this is f'(z[i])
     values[name], slopes[name] = out.detach(), slope
-    print(f"{name:>7}: f'(0) = {slope[200].item():.4f}, max f' = {slope.max().item():.4f}, "
-          f"f'(−5) = {slope[0].item():.6f}")
+    print(
+        f"{name:>7}: f'(0) = {slope[200].item():.4f}, max f' = {slope.max().item():.4f}, f'(−5) = {slope[0].item():.6f}"
+    )
 sitekit.report("z", z)
 for name in functions:
     sitekit.report(f"{name}_value", values[name])
@@ -31,6 +32,10 @@ for ax, name in zip(axes, functions):
     ax.plot(zs, slopes[name].cpu(), color="C1", linestyle="--", label="đạo hàm f'(z)")
     ax.set(title=titles[name], xlabel="z", ylim=(-1.1, 1.6) if name != "relu" else (-0.3, 5.2))
 axes[0].legend(loc="upper left")
-sitekit.show(fig, "activations", alt="Ba đồ thị: sigmoid, tanh và ReLU (nét liền) cùng đạo hàm của "
-             "chúng (nét đứt). Đạo hàm sigmoid cao nhất 0,25 tại 0, đạo hàm tanh cao nhất 1 tại 0, "
-             "cả hai gần 0 khi |z| lớn; đạo hàm ReLU bằng 0 khi z < 0 và bằng 1 khi z > 0.")
+sitekit.show(
+    fig,
+    "activations",
+    alt="Ba đồ thị: sigmoid, tanh và ReLU (nét liền) cùng đạo hàm của "
+    "chúng (nét đứt). Đạo hàm sigmoid cao nhất 0,25 tại 0, đạo hàm tanh cao nhất 1 tại 0, "
+    "cả hai gần 0 khi |z| lớn; đạo hàm ReLU bằng 0 khi z < 0 và bằng 1 khi z > 0.",
+)

@@ -2,8 +2,14 @@
 
 import torch
 
-from _manual_layers import (linear_backward, linear_forward, relu_backward, relu_forward,
-                            softmax_cross_entropy_backward, softmax_cross_entropy_forward)
+from _manual_layers import (
+    linear_backward,
+    linear_forward,
+    relu_backward,
+    relu_forward,
+    softmax_cross_entropy_backward,
+    softmax_cross_entropy_forward,
+)
 import sitekit
 
 # %% setup

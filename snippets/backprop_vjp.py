@@ -5,6 +5,7 @@ from torch.autograd.functional import jacobian
 
 import sitekit
 
+
 # %% function
 def f(x):
     return torch.stack([x[0] * x[1], x[1] ** 2, torch.sin(x[2]) * x[0]])

@@ -4,6 +4,7 @@ import torch
 
 import sitekit
 
+
 # %% two
 device = sitekit.device()
 

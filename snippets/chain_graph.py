@@ -39,6 +39,7 @@ def recorder(node):
         for (child, _), grad in zip(node.next_functions, grad_inputs):
             if child is not None:
                 sent[(child, node)] = grad.item()
+
     return hook
 
 
@@ -65,5 +66,9 @@ for node in nodes:
     name, tensor = describe(node)
     labels[node] = f"{name} = {tensor.item():g}\n{type(node).__name__}\n∂loss/∂{name} = {received[node]:g}"
 fig = draw(nodes, edges, depth, labels, {edge: f"×({value:g})" for edge, value in local.items()})
-sitekit.show(fig, "graph", alt="Đồ thị tính toán của ví dụ: w và b ở bên trái, qua phép nhân, phép cộng, "
-             "phép trừ và trị tuyệt đối tới loss; mỗi nút ghi giá trị và gradient, mỗi cạnh ghi đạo hàm cục bộ.")
+sitekit.show(
+    fig,
+    "graph",
+    alt="Đồ thị tính toán của ví dụ: w và b ở bên trái, qua phép nhân, phép cộng, "
+    "phép trừ và trị tuyệt đối tới loss; mỗi nút ghi giá trị và gradient, mỗi cạnh ghi đạo hàm cục bộ.",
+)

@@ -6,6 +6,7 @@ import torch
 
 import sitekit
 
+
 # %% errors
 device = sitekit.device()
 
@@ -50,10 +51,15 @@ fig, ax = plt.subplots(figsize=(6.4, 4))
 ax.loglog(eps, e64, "o-", markersize=3, color="C0", label="float64")
 ax.loglog(eps, errors[torch.float32], "s-", markersize=3, color="C4", label="float32")
 ax.loglog(eps, e64[0] * (eps / eps[0]) ** 2, ":", color="C6", label="đường tham chiếu ∝ ε²")
-ax.set(xlabel="ε", ylabel="|sai phân trung tâm − f'(x)|", ylim=(1e-12, 10),
-       title="Sai số của sai phân trung tâm theo ε")
+ax.set(
+    xlabel="ε", ylabel="|sai phân trung tâm − f'(x)|", ylim=(1e-12, 10), title="Sai số của sai phân trung tâm theo ε"
+)
 ax.invert_xaxis()
 ax.legend(loc="lower left")
-sitekit.show(fig, "error-vs-eps", alt="Đồ thị log-log của sai số theo ε (ε giảm dần từ trái sang phải). "
-             "Với float64, sai số giảm song song với đường ε² đến khoảng ε = 1e-5, rồi tăng lại khi ε "
-             "nhỏ hơn nữa vì sai số làm tròn; với float32, đáy sai số cao hơn nhiều và đến sớm hơn.")
+sitekit.show(
+    fig,
+    "error-vs-eps",
+    alt="Đồ thị log-log của sai số theo ε (ε giảm dần từ trái sang phải). "
+    "Với float64, sai số giảm song song với đường ε² đến khoảng ε = 1e-5, rồi tăng lại khi ε "
+    "nhỏ hơn nữa vì sai số làm tròn; với float32, đáy sai số cao hơn nhiều và đến sớm hơn.",
+)

@@ -5,6 +5,7 @@ import torch
 
 import sitekit
 
+
 # %% function
 device = sitekit.device()
 
@@ -56,7 +57,11 @@ ax.quiver(AX.detach().cpu(), AY.detach().cpu(), AX.grad.cpu(), AY.grad.cpu(),
 ax.plot(*point.cpu(), "o", color="C2")
 ax.grid(False)
 ax.set(xlabel="x", ylabel="y", aspect="equal", title="Đường mức của f và mũi tên ∇f")
-sitekit.show(fig, "contours", alt="Đường mức của f(x, y) = x² + 2y² + sin(xy); các mũi tên gradient "
-             "vuông góc với đường mức và chỉ ra xa điểm cực tiểu ở gốc toạ độ.")
+sitekit.show(
+    fig,
+    "contours",
+    alt="Đường mức của f(x, y) = x² + 2y² + sin(xy); các mũi tên gradient "
+    "vuông góc với đường mức và chỉ ra xa điểm cực tiểu ở gốc toạ độ.",
+)
 sitekit.report("arrow_points", torch.stack([AX.detach().flatten(), AY.detach().flatten()], dim=1))
 sitekit.report("arrow_grads", torch.stack([AX.grad.flatten(), AY.grad.flatten()], dim=1))
