@@ -50,7 +50,7 @@ sitekit.report("distance_034", abs(too_big[-1] - 1 / 3))
 sitekit.report("distance_032", abs(fine[-1] - 1 / 3))
 
 # %% plot
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
 for lr, path in ((0.32, fine), (0.34, too_big)):
     left.plot(path[:21], "o-", markersize=3, label=f"lr = {lr:.2f}")
 left.axhline(1 / 3, linestyle=":", color="C6", label="x* = 1/3")
