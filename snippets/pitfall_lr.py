@@ -55,7 +55,8 @@ for lr, path in ((0.32, fine), (0.34, too_big)):
     left.plot(path[:21], "o-", markersize=3, label=f"lr = {lr:.2f}")
 left.axhline(1 / 3, linestyle=":", color="C6", label="x* = 1/3")
 left.set(xlabel="bước", ylabel="x", title="20 bước đầu: x nhảy qua lại quanh 1/3")
-left.legend(loc="lower left", fontsize=9, ncol=3)
+left.set(ylim=(-3, 4.8))
+left.legend(loc="upper center", fontsize=9, ncol=3)
 for lr in rates:
     right.plot([abs(x - 1 / 3) for x in paths[lr]], linestyle="-" if lr < 1 / 3 else "--", label=f"lr = {lr:.2f}")
 right.set(yscale="log", ylim=(1e-17, 1e5), xlabel="bước", ylabel="|x − 1/3|", title="Khoảng cách tới cực tiểu")
