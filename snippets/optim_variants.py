@@ -9,7 +9,7 @@ import sitekit
 device = sitekit.device()
 n, epochs, lr = 64, 20, 0.05
 x = torch.linspace(-2, 2, n, device=device)
-y = 3 * x - 1 + 0.3 * torch.randn(n, device=device)  # true line: y = 3x - 1, plus noise
+y = 3 * x - 1 + 0.3 * torch.randn(n).to(device)  # noise drawn on the CPU: same data on every device
 
 
 def full_loss(w, b):

@@ -9,7 +9,7 @@ import sitekit
 # %% setup
 device = sitekit.device()
 batch, lr, steps = 32, 0.1, 50
-X = torch.randn(batch, 3, device=device)
+X = torch.randn(batch, 3).to(device)
 y = X @ torch.tensor([1.0, -2.0, 0.5], device=device).unsqueeze(1) + 0.3
 
 

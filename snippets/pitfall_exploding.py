@@ -10,8 +10,8 @@ import sitekit
 # %% setup
 device = sitekit.device()
 depth, width, lr, steps, max_norm = 6, 32, 0.01, 10, 1.0
-x = torch.randn(64, width, device=device)
-target = torch.randn(64, 1, device=device)
+x = torch.randn(64, width).to(device)
+target = torch.randn(64, 1).to(device)
 
 
 def make_net():

@@ -7,7 +7,7 @@ import sitekit
 
 # %% setup
 device = sitekit.device()
-X = torch.randn(256, 4, device=device)
+X = torch.randn(256, 4).to(device)
 y = torch.sin(X.sum(dim=1, keepdim=True))
 
 

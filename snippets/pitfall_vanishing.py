@@ -9,8 +9,8 @@ import sitekit
 # %% setup
 device = sitekit.device()
 depth, width = 20, 64
-x = torch.randn(256, width, device=device)
-target = torch.randn(256, 1, device=device)
+x = torch.randn(256, width).to(device)
+target = torch.randn(256, 1).to(device)
 
 
 def layer_grad_norms(model):

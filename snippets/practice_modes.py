@@ -8,7 +8,7 @@ import sitekit
 # %% model
 device = sitekit.device()
 model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(p=0.5), nn.Linear(16, 1)).to(device)
-x = torch.randn(8, 4, device=device)
+x = torch.randn(8, 4).to(device)
 
 # %% train-mode
 model.train()
