@@ -26,7 +26,7 @@ for _ in range(depth):
     layers += [nn.Linear(width, width), nn.Sigmoid()]
 sigmoid_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 sigmoid_norms = layer_grad_norms(sigmoid_net)
-print(f"sigmoid: tầng cuối {sigmoid_norms[-2]:.2e}, tầng đầu {sigmoid_norms[0]:.2e}, "
+print(f"sigmoid: tầng ẩn cuối {sigmoid_norms[-2]:.2e}, tầng đầu {sigmoid_norms[0]:.2e}, "
       f"tỉ số {sigmoid_norms[0] / sigmoid_norms[-2]:.1e}")
 sitekit.report("sigmoid_norms", sigmoid_norms)
 
@@ -39,7 +39,7 @@ for _ in range(depth):
     layers += [linear, nn.ReLU()]
 relu_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 relu_norms = layer_grad_norms(relu_net)
-print(f"ReLU + khởi tạo Kaiming: tầng cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
+print(f"ReLU + khởi tạo Kaiming: tầng ẩn cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
       f"tỉ số {relu_norms[0] / relu_norms[-2]:.1e}")
 sitekit.report("relu_norms", relu_norms)
 sitekit.report("depth", depth)

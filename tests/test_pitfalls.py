@@ -130,3 +130,25 @@ def test_pitfalls_page_shows_wrong_and_right_tabs(outputs, site):
     for figure in ("pitfall_vanishing/norms", "pitfall_lr/sweep", "pitfall_double_mean/curves"):
         assert f"../out/{figure}-dark.svg#only-dark" in html
     assert 'id="no-grad-sai-cho"' in html  # linked from the training-in-practice page
+
+
+def test_sigmoid_derivative_formula_and_its_bound_of_one_quarter():
+    import torch
+
+    z = torch.linspace(-10, 10, 2001, dtype=torch.float64, requires_grad=True)
+    torch.sigmoid(z).sum().backward()
+    s = torch.sigmoid(z.detach())
+    assert torch.allclose(z.grad, s * (1 - s), atol=1e-12)
+    assert z.grad.max().item() <= 0.25 and math.isclose(z.grad.max().item(), 0.25, rel_tol=1e-9)
+
+
+def test_clipping_formula_leaves_small_gradients_alone():
+    import torch
+
+    p = torch.nn.Parameter(torch.zeros(3))
+    p.grad = torch.tensor([0.3, 0.0, 0.4])  # norm 0.5 < c
+    torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert torch.allclose(p.grad, torch.tensor([0.3, 0.0, 0.4]))
+    p.grad = torch.tensor([3.0, 0.0, 4.0])  # norm 5: scaled by c / 5
+    torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert torch.allclose(p.grad, torch.tensor([0.6, 0.0, 0.8]), rtol=1e-5)

@@ -46,3 +46,13 @@ def test_practice_page_is_built(outputs, site):
     assert "../out/practice_linear/curve-light.svg#only-light" in html
     assert f"{outputs('practice_linear')['max_error']:.4f}" in html
     assert "RuntimeError:" in html and "model.eval()" in html
+
+
+def test_mse_formula_on_the_page_is_what_mse_loss_computes():
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    X, y = torch.randn(32, 3), torch.randn(32, 1)
+    by_formula = ((X @ model.weight.T + model.bias - y) ** 2).sum() / len(X)
+    assert torch.allclose(torch.nn.MSELoss()(model(X), y), by_formula, rtol=1e-6)
