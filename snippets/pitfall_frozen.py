@@ -35,7 +35,7 @@ def fine_tune(model, params, steps=200):
 model = pretrained()
 loss, moved, grad = fine_tune(model, model.parameters())  # "all parameters", yet the body is frozen
 print(f"mất mát = {loss:.4f}; thân mạng thay đổi {moved:.1e}; model[0].weight.grad = {grad}")
-sitekit.report("wrong_loss", loss)
+sitekit.report("wrong_loss", loss, tol=1e-4)
 sitekit.report("wrong_moved", moved)
 frozen_count = sum(p.numel() for p in model.parameters() if p.requires_grad)
 print(f"số tham số được huấn luyện: {frozen_count} / {sum(p.numel() for p in model.parameters())}")
@@ -47,8 +47,8 @@ for p in model[0].parameters():
     p.requires_grad = True  # unfreeze BEFORE building the optimizer
 loss, moved, grad = fine_tune(model, model.parameters())
 print(f"mất mát = {loss:.4f}; thân mạng thay đổi {moved:.1e}; chuẩn gradient của thân = {grad.norm():.1e}")
-sitekit.report("right_loss", loss)
-sitekit.report("right_moved", moved)
+sitekit.report("right_loss", loss, tol=1e-4)
+sitekit.report("right_moved", moved, tol=1e-4)
 trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
 print(f"số tham số được huấn luyện: {trainable} / {sum(p.numel() for p in model.parameters())}")
 sitekit.report("right_trainable", trainable)

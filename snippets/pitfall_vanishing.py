@@ -28,7 +28,7 @@ sigmoid_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 sigmoid_norms = layer_grad_norms(sigmoid_net)
 print(f"sigmoid: tầng ẩn cuối {sigmoid_norms[-2]:.2e}, tầng đầu {sigmoid_norms[0]:.2e}, "
       f"tỉ số {sigmoid_norms[0] / sigmoid_norms[-2]:.1e}")
-sitekit.report("sigmoid_norms", sigmoid_norms)
+sitekit.report("sigmoid_norms", sigmoid_norms, tol=1e-3)
 
 # %% right
 layers = []
@@ -41,10 +41,10 @@ relu_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 relu_norms = layer_grad_norms(relu_net)
 print(f"ReLU + khởi tạo Kaiming: tầng ẩn cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
       f"tỉ số {relu_norms[0] / relu_norms[-2]:.1e}")
-sitekit.report("relu_norms", relu_norms)
+sitekit.report("relu_norms", relu_norms, tol=1e-3)
 sitekit.report("depth", depth)
-sitekit.report("sigmoid_ratio", sigmoid_norms[0] / sigmoid_norms[-2])
-sitekit.report("relu_ratio", relu_norms[0] / relu_norms[-2])
+sitekit.report("sigmoid_ratio", sigmoid_norms[0] / sigmoid_norms[-2], tol=1e-3)
+sitekit.report("relu_ratio", relu_norms[0] / relu_norms[-2], tol=1e-3)
 
 # %% plot
 fig, ax = plt.subplots()
