@@ -11,8 +11,11 @@ start, steps = [-9.0, 2.0], 100
 grid = [0.01, 0.03, 0.1, 0.3, 1.0]  # learning rates tried for every optimizer
 
 
+a, c = 0.05, 2.5  # f = a w1^2 + c w2^2: c / a times steeper across the valley than along it
+
+
 def f(p):
-    return 0.05 * p[0] ** 2 + 2.5 * p[1] ** 2  # 50 times steeper across the valley than along it
+    return a * p[0] ** 2 + c * p[1] ** 2
 
 
 makers = {
@@ -48,6 +51,8 @@ for name, make in makers.items():
 sitekit.report("start", start)
 sitekit.report("steps", steps)
 sitekit.report("grid", grid)
+sitekit.report("steepness", c / a)
+sitekit.report("sgd_lr_limit", 1 / c)  # SGD: w2 <- (1 - 2 c lr) w2, stable only for lr < 1 / c
 
 # %% plot
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))

@@ -147,7 +147,8 @@ def test_comparison_ranking_claimed_on_the_page(outputs):
     final = {k: v[f"{k}_losses"][-1] for k in ("sgd", "momentum", "rmsprop", "adam")}
     assert final["rmsprop"] == min(final.values())
     assert final["sgd"] == max(final.values())
-    # SGD diverges past lr = 2/5 on this valley, as the page says
+    # SGD multiplies w2 by 1 - 5 lr: it diverges past lr = 2/5 on this valley, as the page says
+    assert math.isclose(v["sgd_lr_limit"], 2 / 5) and math.isclose(v["steepness"], 2.5 / 0.05)
     assert numpy_optimizers(v["start"], 0.41, v["steps"], "sgd")[-1] > 1e3
     assert numpy_optimizers(v["start"], 0.39, v["steps"], "sgd")[-1] < 1
 
