@@ -35,3 +35,24 @@ sitekit.report("k", k)
 sitekit.report("w", 0.5)
 sitekit.report("x", x)
 sitekit.report("y", y)
+
+# %% in-training
+def train(clear, steps=30, lr=0.02):  # same w0, same data, same lr; only zero_grad differs
+    w = torch.tensor(0.5, device=device, requires_grad=True)
+    optimizer = torch.optim.SGD([w], lr=lr)
+    for _ in range(steps):
+        if clear:
+            optimizer.zero_grad()
+        loss_of(w).backward()
+        optimizer.step()
+    return loss_of(w).item()
+
+
+best = (x @ y / (x @ x)).item()  # least squares: the w that minimises the loss
+print(f"w tốt nhất = {best:.4f}, mất mát nhỏ nhất = {loss_of(torch.tensor(best, device=device)).item():.4f}")
+with_clear, without = train(True), train(False)
+print(f"30 bước SGD, có zero_grad:   mất mát = {with_clear:.4f}")
+print(f"30 bước SGD, quên zero_grad: mất mát = {without:.4f}")
+sitekit.report("train_with", with_clear, tol=1e-5)
+sitekit.report("train_without", without, tol=1e-5)
+sitekit.report("best_loss", loss_of(torch.tensor(best, device=device)).item(), tol=1e-6)

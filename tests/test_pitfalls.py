@@ -24,6 +24,29 @@ def test_forgotten_zero_grad_gives_k_times_the_gradient(outputs):
     assert k > 1 and math.isclose(v["ratio"], k, rel_tol=1e-6)
 
 
+def test_forgotten_zero_grad_in_training_keeps_oscillating(outputs):
+    v = outputs("pitfall_zero_grad")
+    x, y = np.array(v["x"]), np.array(v["y"])
+
+    def loss(w):
+        return np.mean((w * x - y) ** 2)
+
+    def grad(w):
+        return np.mean(2 * (w * x - y) * x)
+
+    best = x @ y / (x @ x)
+    assert math.isclose(v["best_loss"], loss(best), rel_tol=1e-5)
+    w_clear = w_acc = 0.5
+    total = 0.0
+    for _ in range(30):
+        w_clear -= 0.02 * grad(w_clear)
+        total += grad(w_acc)  # .grad keeps every old gradient
+        w_acc -= 0.02 * total
+    assert math.isclose(v["train_with"], loss(w_clear), rel_tol=1e-4)
+    assert math.isclose(v["train_without"], loss(w_acc), rel_tol=1e-4)
+    assert v["train_without"] > 10 * v["train_with"]
+
+
 def test_no_grad_placement(outputs):
     v = outputs("pitfall_no_grad")
     assert v["wrong_requires_grad"] is False
