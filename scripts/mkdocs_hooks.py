@@ -11,12 +11,14 @@ import os
 import sys
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
+import notebooks  # noqa: E402
 import pagevalues  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
 
@@ -35,6 +37,7 @@ def _fail(message):
 def on_config(config):
     if KATEX_CSS not in config.extra_css:
         config.extra_css.append(KATEX_CSS)
+    notebooks.configure(config, os.path.join(ROOT, "snippets"))
     return config
 
 
@@ -49,6 +52,7 @@ def on_pre_build(config):
         _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
 
 
+@event_priority(50)  # before mkdocs-jupyter's on_files, which turns the notebooks into pages
 def on_files(files, config):
     if os.path.isdir(OUT):
         for name in sorted(os.listdir(OUT)):
@@ -58,6 +62,7 @@ def on_files(files, config):
                     path = os.path.join(folder, filename)
                     files.append(File.generated(config, f"out/{name}/{filename}", abs_src_path=path))
     files.append(File.generated(config, KATEX_CSS, content=mathrender.stylesheet()))
+    notebooks.add_files(files, config, OUT, os.path.join(BUILD, "notebook-src"))
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)
         files.append(File.generated(config, uri, abs_src_path=path))
@@ -65,6 +70,9 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if notebooks.is_notebook(page):
+        return markdown
+    markdown = notebooks.link_snippets(markdown, config.repo_url)
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     _state["sources"][page.file.src_uri] = markdown
     try:
@@ -78,6 +86,8 @@ def on_page_content(html, page, config, files):
         _state["katex"] = mathrender.KatexRenderer(os.path.join(BUILD, "katex-cache.json"))
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     source = _state["sources"].get(page.file.src_uri, "")
+    if notebooks.is_notebook(page):
+        html = notebooks.page_html(html)
     try:
         return _state["katex"].render_page(html, source, path)
     except mathrender.MathError as error:
