@@ -1,5 +1,5 @@
-"""Gradient accumulation: micro-batches whose losses are divided by their count give the gradient
-of one large batch."""
+r"""Gradient accumulation: K micro-batches, each loss divided by K, give the gradient of one large
+batch, $\nabla L = \sum_{k=1}^{K} \nabla (L_k / K)$."""
 
 import torch
 from torch import nn

@@ -17,7 +17,9 @@ rescued = (tiny * scale).half().float() / scale  # scale, round to float16, unsc
 print("giá trị fp32 -> lưu bằng fp16 -> nhân 2^16, lưu fp16, chia lại 2^16")
 for a, b, c in zip(tiny.tolist(), in_fp16.tolist(), rescued.tolist()):
     print(f"{a:9.1e} -> {b:9.2e} -> {c:9.2e}")
-print(f"số fp16 dương nhỏ nhất: {2.0**-24:.3e}, lớn nhất: {torch.finfo(torch.float16).max:.0f}")
+fp16 = torch.finfo(torch.float16)
+smallest = fp16.tiny * fp16.eps  # the smallest subnormal number, 2^-14 * 2^-10 = 2^-24
+print(f"fp16: nhỏ nhất {smallest:.3e} (dưới chuẩn), {fp16.tiny:.3e} (chuẩn), lớn nhất {fp16.max:.0f}")
 
 # %% setup
 n, d_in, d_out = 16384, 32, 64  # about a million outputs, as in a large batch
@@ -74,11 +76,8 @@ scaler.step(optimizer)  # skips the step if a gradient is inf or NaN
 scaler.update()
 
 sitekit.table("compare", ["cách tính", "tỉ lệ gradient đầu ra bằng 0", "sai số tương đối"], rows, fmt=".4f")
-sitekit.report("device", device.type)
-sitekit.report("amp_dtype", str(amp_dtype)[6:])
-sitekit.report("scale", scale)
-sitekit.report("tiny", tiny)
-sitekit.report("tiny_fp16", in_fp16)
-sitekit.report("tiny_rescued", rescued)
-sitekit.report("n_outputs", n * d_out)
-sitekit.report("rows", rows)
+recorded = {"device": device.type, "amp_dtype": str(amp_dtype)[6:], "scale": scale, "rows": rows,
+            "fp16_smallest": smallest, "fp16_smallest_normal": fp16.tiny, "fp16_max": fp16.max,
+            "tiny": tiny, "tiny_fp16": in_fp16, "tiny_rescued": rescued, "n_outputs": n * d_out}
+for key, value in recorded.items():
+    sitekit.report(key, value)
