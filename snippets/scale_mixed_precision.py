@@ -23,12 +23,12 @@ print(f"fp16: nhỏ nhất {smallest:.3e} (dưới chuẩn), {fp16.tiny:.3e} (ch
 
 # %% setup
 n, d_in, d_out = 16384, 32, 64  # about a million outputs, as in a large batch
-x = torch.randn(n, d_in, device=device)
+x = torch.randn(n, d_in).to(device)
 model = nn.Linear(d_in, d_out).to(device)
 with torch.no_grad():
     for p in model.parameters():
         p.mul_(0.01)  # small outputs, so their rounding to float16 stays small
-    target = model(x) + 1e-2 * torch.randn(n, d_out, device=device)  # an almost fitted model
+    target = model(x) + 1e-2 * torch.randn(n, d_out).to(device)  # an almost fitted model
 
 
 def weight_grad(net, inputs, loss_scale=1.0):
@@ -75,9 +75,11 @@ for use_scaler in (False, True) if scaler.is_enabled() else (False,):
 scaler.step(optimizer)  # skips the step if a gradient is inf or NaN
 scaler.update()
 
+sitekit.report("table-compare", rows, tol="device")  # fp16 on a GPU, bfloat16 on a CPU
 sitekit.table("compare", ["cách tính", "tỉ lệ gradient đầu ra bằng 0", "sai số tương đối"], rows, fmt=".4f")
-recorded = {"device": device.type, "amp_dtype": str(amp_dtype)[6:], "scale": scale, "rows": rows,
-            "fp16_smallest": smallest, "fp16_smallest_normal": fp16.tiny, "fp16_max": fp16.max,
+for key, value in {"device": device.type, "amp_dtype": str(amp_dtype)[6:], "rows": rows}.items():
+    sitekit.report(key, value, tol="device")
+recorded = {"scale": scale, "fp16_smallest": smallest, "fp16_smallest_normal": fp16.tiny, "fp16_max": fp16.max,
             "tiny": tiny, "tiny_fp16": in_fp16, "tiny_rescued": rescued, "n_outputs": n * d_out}
 for key, value in recorded.items():
     sitekit.report(key, value)
