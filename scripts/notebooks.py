@@ -149,8 +149,32 @@ def overview(names, repo_url, pages_of):
     return "\n".join(lines) + "\n"
 
 
-def nav_section(names):
-    return {SECTION: [{"Tổng quan": OVERVIEW}] + [{name: page_uri(name)} for name in names]}
+def nav_section(names, pages_of, titles):
+    """The nav section: the overview, then the notebooks grouped under the page that uses them
+    (pages in nav order; `titles` maps page file to nav title), then any unused ones."""
+    groups = {page: [] for page in titles}
+    other = []
+    for name in names:
+        used = [p for p in pages_of.get(name, ()) if p in groups]
+        (groups[used[0]] if used else other).append({name: page_uri(name)})
+    section = [{"Tổng quan": OVERVIEW}]
+    section += [{titles[page]: items} for page, items in groups.items() if items]
+    if other:
+        section.append({"Khác": other})
+    return {SECTION: section}
+
+
+def _nav_titles(nav):
+    """{page file: title} for the plain `title: file.md` entries of a nav, in order."""
+    found = {}
+    for item in nav or []:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    found[value] = title
+                elif isinstance(value, list):
+                    found.update(_nav_titles(value))
+    return found
 
 
 def link_snippets(markdown, repo_url, prefix=""):
@@ -210,7 +234,8 @@ def configure(config, snippets_dir):
     _state["pages_of"] = snippet_pages(config.docs_dir)
     for index, item in enumerate(config.nav or []):
         if isinstance(item, dict) and list(item.values()) == [OVERVIEW]:
-            config.nav[index] = nav_section(_state["names"])
+            titles = _nav_titles(config.nav)
+            config.nav[index] = nav_section(_state["names"], _state["pages_of"], titles)
 
 
 def add_files(files, config, out_root, src_dir):
