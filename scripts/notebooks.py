@@ -88,12 +88,13 @@ def build(name, folder, site_url, repo_url, pages=()):
     summary = _docstring(code_cells[0]["code"]) if code_cells else ""
     links = [f"[Mở trong Google Colab]({colab_url(repo_url, name)})",
              f"[Tải tệp .ipynb]({site_url}{download_uri(name)})"]
-    links += [f"[Trang dùng đoạn mã này: {p[:-3]}]({site_url}{p[:-3]}/)" for p in pages]
+    links += [f"[Trang dùng đoạn mã này: {title}]({site_url}{page[:-3]}/)" for page, title in pages]
     intro = (
         f"# Sổ tay {name}\n\n"
         f"Sổ tay Jupyter (notebook) của `snippets/{name}.py`, dựng từ lần chạy đã ghi lại khi "
         f"xây dựng trang (thiết bị: `{result.get('device', 'cpu')}`): mã và kết quả dưới đây là "
-        f"của chính lần chạy ấy, không chạy lại.\n\n"
+        f"của chính lần chạy ấy, không chạy lại. Ô mã đầu tiên chỉ cần khi chạy sổ tay ngoài dự án "
+        f"(ví dụ trên Colab): nó tải gói trợ giúp `sitekit` từ kho mã.\n\n"
         + (f"> {summary}\n\n" if summary else "")
         + " · ".join(links)
     )
@@ -110,7 +111,7 @@ def build(name, folder, site_url, repo_url, pages=()):
     return notebook
 
 
-def write_all(out_root, src_dir, site_url, repo_url, pages_of):
+def write_all(out_root, src_dir, site_url, repo_url, pages_of, titles=None):
     """Write src_dir/notebooks/NAME/index.ipynb for every snippet output in out_root; return
     {name: text}. Unchanged files are not rewritten, notebooks of removed snippets are deleted."""
     folder = os.path.join(src_dir, "notebooks")
@@ -120,7 +121,8 @@ def write_all(out_root, src_dir, site_url, repo_url, pages_of):
             shutil.rmtree(os.path.join(folder, stale))
     texts = {}
     for name in names:
-        notebook = build(name, os.path.join(out_root, name), site_url, repo_url, pages_of.get(name, ()))
+        pages = [(p, (titles or {}).get(p, p[:-3])) for p in pages_of.get(name, ())]
+        notebook = build(name, os.path.join(out_root, name), site_url, repo_url, pages)
         texts[name] = text = nbformat.writes(notebook) + "\n"
         path = os.path.join(src_dir, page_uri(name))
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -130,7 +132,7 @@ def write_all(out_root, src_dir, site_url, repo_url, pages_of):
     return texts
 
 
-def overview(names, repo_url, pages_of):
+def overview(names, repo_url, pages_of, titles=None):
     """Markdown of the section's first page: every notebook, its page, Colab and download links."""
     lines = [
         f"# {SECTION}",
@@ -143,7 +145,7 @@ def overview(names, repo_url, pages_of):
         "| --- | --- | --- | --- |",
     ]
     for name in names:
-        used = ", ".join(f"[{p[:-3]}](../{p})" for p in pages_of.get(name, ())) or "—"
+        used = ", ".join(f"[{(titles or {}).get(p, p[:-3])}](../{p})" for p in pages_of.get(name, ())) or "—"
         lines.append(f"| [`{name}`]({name}/index.ipynb) | {used} | [mở]({colab_url(repo_url, name)}) "
                      f"| [{name}.ipynb]({name}.ipynb) |")
     return "\n".join(lines) + "\n"
@@ -219,7 +221,7 @@ def page_html(content):
     return _MARKDOWN_CELL.sub(lambda m: m.group(1) + _math_to_arithmatex(m.group(2)) + m.group(3), content)
 
 
-_state = {"names": [], "pages_of": {}}
+_state = {"names": [], "pages_of": {}, "titles": {}}
 
 
 def is_notebook(page):
@@ -232,10 +234,10 @@ def configure(config, snippets_dir):
 
     _state["names"] = discover(snippets_dir)
     _state["pages_of"] = snippet_pages(config.docs_dir)
+    _state["titles"] = _nav_titles(config.nav)
     for index, item in enumerate(config.nav or []):
         if isinstance(item, dict) and list(item.values()) == [OVERVIEW]:
-            titles = _nav_titles(config.nav)
-            config.nav[index] = nav_section(_state["names"], _state["pages_of"], titles)
+            config.nav[index] = nav_section(_state["names"], _state["pages_of"], _state["titles"])
 
 
 def add_files(files, config, out_root, src_dir):
@@ -244,11 +246,11 @@ def add_files(files, config, out_root, src_dir):
 
     if not os.path.isdir(out_root):
         return
-    texts = write_all(out_root, src_dir, config.site_url, config.repo_url, _state["pages_of"])
+    texts = write_all(out_root, src_dir, config.site_url, config.repo_url, _state["pages_of"], _state["titles"])
     for name, text in texts.items():
         # A real file under src_dir, not File.generated: mkdocs-jupyter's page wrapper reads
         # abs_src_path through src_dir, which a generated file does not have.
         files.append(File(page_uri(name), src_dir, config.site_dir, config.use_directory_urls))
         files.append(File.generated(config, download_uri(name), content=text))
-    text = overview(sorted(texts), config.repo_url, _state["pages_of"])
+    text = overview(sorted(texts), config.repo_url, _state["pages_of"], _state["titles"])
     files.append(File.generated(config, OVERVIEW, content=text))
