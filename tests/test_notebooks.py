@@ -100,3 +100,18 @@ def test_colab_url_from_repo_url():
     assert notebooks.colab_url("https://github.com/a/b.git/", "n").endswith("/github/a/b/blob/gh-pages/notebooks/n.ipynb")
     with pytest.raises(ValueError):
         notebooks.colab_url("https://gitlab.com/a/b", "n")
+
+
+def test_notebooks_are_reproducible(outputs):
+    folder = os.path.join(BUILD, "out", "train_loop")
+    first = nbformat.writes(notebooks.build("train_loop", folder, "https://x.org/", "https://github.com/a/b"))
+    again = nbformat.writes(notebooks.build("train_loop", folder, "https://x.org/", "https://github.com/a/b"))
+    assert first == again  # stable cell ids: mkdocs-jupyter's cache and git diffs stay quiet
+
+
+def test_link_line_once_per_snippet_with_the_include_indent():
+    page = '--8<-- "out/a_b/x.md"\n\n=== "Tab"\n\n    --8<-- "out/c/y.md"\n\n--8<-- "out/a_b/z.md"\n'
+    out = notebooks.link_snippets(page, "https://github.com/o/r")
+    assert out.count("notebooks/a_b/index.ipynb") == 1 and out.count("notebooks/c/index.ipynb") == 1
+    assert '    <small>Sổ tay: [`c`](notebooks/c/index.ipynb)' in out
+    assert out.index("notebooks/a_b/index.ipynb") < out.index('--8<-- "out/a_b/x.md"')
