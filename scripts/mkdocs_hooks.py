@@ -12,12 +12,14 @@ import sys
 import threading
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
+import notebooks  # noqa: E402
 import pagechecks  # noqa: E402
 import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
@@ -45,6 +47,7 @@ def on_config(config):
         config.extra_css.append(KATEX_CSS)
     _state["site_dir"] = config.site_dir
     pagechecks.locate_link_warnings(config.docs_dir)
+    notebooks.configure(config, os.path.join(ROOT, "snippets"))
     return config
 
 
@@ -69,6 +72,7 @@ def _stop_on(errors):
         )
 
 
+@event_priority(50)  # before mkdocs-jupyter's on_files, which turns the notebooks into pages
 def on_files(files, config):
     if os.path.isdir(OUT):
         for name in sorted(os.listdir(OUT)):
@@ -80,6 +84,7 @@ def on_files(files, config):
     report = reportpage.page_markdown(os.path.join(BUILD, "report.json"))
     files.append(File.generated(config, reportpage.PAGE, content=report))
     files.append(File.generated(config, KATEX_CSS, content=mathrender.stylesheet()))
+    notebooks.add_files(files, config, OUT, os.path.join(BUILD, "notebook-src"))
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)
         files.append(File.generated(config, uri, abs_src_path=path))
@@ -87,6 +92,9 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if notebooks.is_notebook(page):
+        return markdown
+    markdown = notebooks.link_snippets(markdown, config.repo_url)
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     _state["sources"][page.file.src_uri] = markdown
     try:
@@ -100,6 +108,8 @@ def on_page_content(html, page, config, files):
         _state["katex"] = mathrender.KatexRenderer(os.path.join(BUILD, "katex-cache.json"))
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     source = _state["sources"].get(page.file.src_uri, "")
+    if notebooks.is_notebook(page):
+        html = notebooks.page_html(html)
     try:
         return _state["katex"].render_page(html, source, path)
     except mathrender.MathError as error:
