@@ -18,6 +18,8 @@ sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
 import pagevalues  # noqa: E402
+import sitefonts  # noqa: E402
+import sitesearch  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
@@ -33,8 +35,10 @@ def _fail(message):
 
 
 def on_config(config):
-    if KATEX_CSS not in config.extra_css:
-        config.extra_css.append(KATEX_CSS)
+    for stylesheet in (KATEX_CSS, sitefonts.STYLESHEET):
+        if stylesheet not in config.extra_css:
+            config.extra_css.insert(0, stylesheet)
+    sitesearch.install()
     return config
 
 
@@ -61,6 +65,17 @@ def on_files(files, config):
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)
         files.append(File.generated(config, uri, abs_src_path=path))
+    try:
+        files.append(File.generated(config, sitefonts.STYLESHEET, content=sitefonts.stylesheet()))
+        for uri, path in sitefonts.font_files():
+            files.append(File.generated(config, uri, abs_src_path=path))
+    except sitefonts.FontError as error:
+        _fail(str(error))
+    lunr_vi = files.get_file_from_path(sitesearch.LUNR_VI)
+    if lunr_vi is not None:
+        files.remove(lunr_vi)
+        script = sitesearch.lunr_vi_script(lunr_vi.abs_src_path)
+        files.append(File.generated(config, sitesearch.LUNR_VI, content=script))
     return files
 
 
