@@ -154,19 +154,6 @@ def test_search_finds_the_same_pages_with_or_without_diacritics(search_page, acc
     assert any(fold(m) != m for m in marks), marks
 
 
-def test_search_index_holds_prose_not_katex_internals(site):
-    import json
-
-    with open(os.path.join(site, "search", "search_index.json"), encoding="utf-8") as fh:
-        docs = json.load(fh)["docs"]
-    text = " ".join(d["text"] for d in docs)
-    assert "katex" not in text and "application/x-tex" not in text
-    assert "\\frac" not in text and "\\eta" not in text  # no TeX source
-    training = " ".join(d["text"] for d in docs if d["location"].startswith("vong-lap-huan-luyen/"))
-    assert "f(x)=3x2−2x+3" in training  # the formula as its symbols, once
-    assert training.count("f(x)=3x2−2x+3f(x)") == 0
-
-
 def _explorer(page):
     """The content tabs of the learning-rate explorer: (radio inputs, blocks, label texts)."""
     tabs = page.locator(".tabbed-set", has=page.locator("label", has_text="η ="))
