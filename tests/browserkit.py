@@ -227,16 +227,23 @@ def search(page, query):
     page.keyboard.press("Escape")
     box = page.locator("input.md-search__input")
     box.click()
+    answered = """() => {
+        const meta = document.querySelector(".md-search-result__meta");
+        return meta && /\\d|Không/.test(meta.textContent);
+    }"""
     box.fill("")
+    page.wait_for_function(f"() => !({answered})()")  # the previous query's results are gone
     box.press_sequentially(query, delay=20)
-    page.wait_for_function(
-        """() => {
-            const meta = document.querySelector(".md-search-result__meta");
-            return meta && /\\d|Không/.test(meta.textContent);
-        }""",
-        timeout=15000,
-    )
-    page.wait_for_timeout(300)  # results render in batches after the count appears
+    page.wait_for_function(answered, timeout=15000)
+    # Material renders results ten at a time as the list is scrolled: scroll until all are there
+    shown = -1
+    for _ in range(50):
+        page.wait_for_timeout(300)
+        count = page.locator(".md-search-result__item").count()
+        if count == shown:
+            break
+        shown = count
+        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight; }")
     found = page.evaluate(
         """() => ({
             links: [...document.querySelectorAll(".md-search-result__link")].map(a => a.href),

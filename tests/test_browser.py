@@ -146,8 +146,10 @@ def test_search_finds_the_same_pages_with_or_without_diacritics(search_page, acc
     plain_pages, marks = browserkit.search(search_page, plain)
     assert accented_pages, f"no page found for {accented!r}: the site should use this term"
     assert plain_pages, f"{plain!r} finds nothing, while {accented!r} finds {accented_pages}"
-    assert plain_pages[0] == accented_pages[0]
+    # without diacritics a query matches more words ("do" also matches "đó"), so it may find more
+    # pages, but never fewer, and the best page for the accented query stays near the top
     assert set(accented_pages) <= set(plain_pages)
+    assert accented_pages[0] in plain_pages[:3]
     # highlights land on whole words as written, with their diacritics
     words = plain.split()
     assert marks and all(any(fold(m).lower().startswith(w) for w in words) for m in marks), marks
