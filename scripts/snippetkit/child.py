@@ -152,6 +152,7 @@ def run_job(job):
         "error": error,
         "values": dict(record.values) if record else {},
         "tables": dict(record.tables) if record else {},
+        "tolerances": dict(getattr(record, "tolerances", {})) if record else {},
         "seconds": round(seconds, 4),
         "local_modules": _local_modules(snippets_dir, job["snippet"]),
         **_resources(),

@@ -13,8 +13,10 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 from snippetkit import cache as cache_mod
 from snippetkit.files import remove_tree, sync_dir, write_if_changed
@@ -79,6 +81,7 @@ class Runner:
         self.device = resolve_device(device)
         self.jobs = jobs or os.cpu_count() or 1
         self.log = log
+        self._gpu_lock = threading.Lock()  # GPU snippets run one at a time, CPU ones in parallel
 
     def run(self, names=None, force=False):
         """Bring out/ up to date for the named snippets (all by default). Returns the report."""
@@ -147,7 +150,8 @@ class Runner:
             "timeout": timeout,
             "cwd": self.root,
         }
-        result = launch(job, env=self._child_env())
+        with self._gpu_lock if device == "cuda" else nullcontext():
+            result = launch(job, env=self._child_env())
         info = {key_: result[key_] for key_ in VOLATILE if key_ in result and key_ != "stderr"}
         if result.get("error"):
             remove_tree(staging)

@@ -16,6 +16,7 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 values = {}  # name -> JSON value
 figures = []  # dicts: name, alt, line
 tables = {}  # name -> markdown text
+tolerances = {}  # value name -> tolerance when comparing a CPU run with a CUDA run
 _lines = {}  # value name -> line of the report call
 
 
@@ -50,13 +51,22 @@ def _plain(value, path):
     raise TypeError(f"reported value {path}: cannot record a {type(value).__name__}")
 
 
-def report(name, value):
-    """Record a named value (number, list, tensor, dict) for the page and the tests."""
+def report(name, value, tol=None):
+    """Record a named value (number, list, tensor, dict) for the page and the tests.
+
+    tol: how far a CUDA run may differ from a CPU run (relative and absolute), for example
+    1e-12 for float64 maths or 1e-4 for a float32 training curve; "device" for a value that
+    differs between devices by design (an error message naming the device). Default 1e-6.
+    """
     _check_name("value", name)
     if name in values:
         raise ValueError(f"value {name!r} reported twice (first at {_lines[name]})")
+    if not (tol is None or tol == "device" or (isinstance(tol, float) and tol >= 0)):
+        raise ValueError(f"value {name!r}: tol must be a non-negative float or 'device'")
     values[name] = _plain(value, repr(name))
     _lines[name] = _caller_line()
+    if tol is not None:
+        tolerances[name] = tol
     return value
 
 

@@ -1,0 +1,52 @@
+"""CPU/CUDA parity: the comparison itself always; the real two-device run only with CUDA."""
+
+import importlib.util
+
+import pytest
+
+from snippetkit.parity import DEFAULT_TOL, compare_results, compare_values
+
+
+def result(values, tolerances=None, figures=("plot",), tables=()):
+    cells = [{"figures": [{"name": f} for f in figures]}]
+    return {"values": values, "tolerances": tolerances or {}, "cells": cells, "tables": dict.fromkeys(tables, "")}
+
+
+def test_values_within_tolerance_agree():
+    assert compare_values([1.0, 2.0], [1.0 + 1e-9, 2.0], DEFAULT_TOL, "v") == []
+    assert compare_values({"a": 3}, {"a": 3}, DEFAULT_TOL, "v") == []
+
+
+def test_values_beyond_tolerance_are_reported():
+    problems = compare_values([1.0, 2.0], [1.0, 2.001], 1e-6, "loss")
+    assert len(problems) == 1 and problems[0].startswith("loss[1]:")
+    assert compare_values(5, 6, 1e-6, "n") and compare_values("cpu", "cuda", 1e-6, "s")
+
+
+def test_stated_tolerance_and_device_values():
+    cpu = result({"curve": [1.0, 0.5], "msg": "on cpu"}, {"curve": 1e-3, "msg": "device"})
+    cuda = result({"curve": [1.0, 0.5004], "msg": "on cuda:0"})
+    assert compare_results(cpu, cuda) == []
+    assert compare_results(result({"curve": [1.0, 0.5]}), result({"curve": [1.0, 0.5004]}))
+
+
+def test_missing_figure_or_value_is_reported():
+    assert compare_results(result({"a": 1.0}), result({"a": 1.0}, figures=()))
+    assert compare_results(result({"a": 1.0, "b": 2.0}), result({"a": 1.0}))
+
+
+def _cuda_available():
+    if importlib.util.find_spec("torch") is None:
+        return False
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@pytest.mark.skipif(not _cuda_available(), reason="no CUDA device: the CPU/GPU parity run needs one")
+def test_every_snippet_agrees_on_cpu_and_cuda():
+    import parity
+
+    summary = parity.run_parity()
+    failures = {n: r["problems"] for n, r in summary["snippets"].items() if r["problems"]}
+    assert not failures, failures
