@@ -47,8 +47,8 @@ for lr, (xs, losses) in zip(rates, runs):
 sitekit.report("rates", rates)
 sitekit.report("steps", steps)
 sitekit.report("x0", x0)
-sitekit.report("xs", [xs for xs, _ in runs])
-sitekit.report("losses", [losses for _, losses in runs])
+sitekit.report("xs", [xs for xs, _ in runs], tol=1e-5)
+sitekit.report("losses", [losses for _, losses in runs], tol=1e-5)
 sitekit.report("factors", [1 - 6 * lr for lr in rates])
 sitekit.report("verdicts", [verdict(1 - 6 * lr) for lr in rates])
 
