@@ -32,4 +32,11 @@
   };
   Object.keys(setup).forEach(function (key) { lunr.vi[key] = setup[key]; });
   lunr.vi.fold = fold;
+
+  // Some Vietnamese keyboards type decomposed letters (e + U+0302 + U+0300 for "ề"); the index
+  // holds composed ones (pages are NFC), so queries are composed before they are matched.
+  var search = lunr.Index.prototype.search;
+  lunr.Index.prototype.search = function (queryString) {
+    return search.call(this, String(queryString).normalize("NFC"));
+  };
 })(typeof self !== "undefined" ? self.lunr : this.lunr);

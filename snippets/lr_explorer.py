@@ -55,14 +55,16 @@ sitekit.report("verdicts", [verdict(1 - 6 * lr) for lr in rates])
 # %% plots
 shown = [0, 1, 2, 5, 10, 20, steps]
 for i, (lr, (xs, losses)) in enumerate(zip(rates, runs)):
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2))
-    left.plot(range(steps + 1), xs, marker=".", label="x")
-    left.axhline(1 / 3, linestyle="--", color="C1", label="x* = 1/3")
-    left.set(title=f"Giá trị x theo bước (η = {lr})", xlabel="bước", ylabel="x")
-    left.legend()
-    right.plot(range(steps + 1), losses, marker=".", color="C2")
-    right.axhline(f(1 / 3), linestyle="--", color="C1")
-    right.set(title="Hàm mất mát f(x) theo bước", xlabel="bước", ylabel="f(x)")
+    # stacked, not side by side: still legible when a phone shrinks the figure to its width
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 5.6), sharex=True, layout="constrained")
+    top.plot(range(steps + 1), xs, marker=".", label="x")
+    top.axhline(1 / 3, linestyle="--", color="C1", label="x* = 1/3")
+    top.set(title=f"Giá trị x theo bước (η = {lr})", ylabel="x")
+    top.legend()
+    bottom.plot(range(steps + 1), losses, marker=".", color="C2", label="f(x)")
+    bottom.axhline(f(1 / 3), linestyle="--", color="C1", label="f(x*) = 8/3")
+    bottom.set(title="Hàm mất mát f(x) theo bước", xlabel="bước", ylabel="f(x)")
+    bottom.legend()
     alt = (
         f"Hạ gradient với tốc độ học η = {lr}: x đi từ −1 đến {xs[-1]:.3f} sau {steps} bước, "
         f"hàm mất mát từ {losses[0]:.2f} đến {losses[-1]:.3f}; {verdict(1 - 6 * lr)}."

@@ -156,6 +156,14 @@ def test_search_finds_the_same_pages_with_or_without_diacritics(search_page, acc
     assert any(fold(m) != m for m in marks), marks
 
 
+def test_search_accepts_decomposed_letters(search_page):
+    import unicodedata
+
+    composed, _ = browserkit.search(search_page, "truyền ngược")
+    decomposed, _ = browserkit.search(search_page, unicodedata.normalize("NFD", "truyền ngược"))
+    assert composed and decomposed == composed
+
+
 def _explorer(page):
     """The content tabs of the learning-rate explorer: (radio inputs, blocks, label texts)."""
     tabs = page.locator(".tabbed-set", has=page.locator("label", has_text="η ="))
