@@ -7,6 +7,7 @@ test run also proves the site needs no network.
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 import unicodedata
@@ -235,15 +236,20 @@ def search(page, query):
     page.wait_for_function(f"() => !({answered})()")  # the previous query's results are gone
     box.press_sequentially(query, delay=20)
     page.wait_for_function(answered, timeout=15000)
-    # Material renders results ten at a time as the list is scrolled: scroll until all are there
-    shown = -1
-    for _ in range(50):
-        page.wait_for_timeout(300)
-        count = page.locator(".md-search-result__item").count()
-        if count == shown:
-            break
-        shown = count
-        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight; }")
+    # The count of matching pages is announced first; Material renders them ten at a time as the
+    # list is scrolled: scroll until every one is there.
+    meta = page.locator(".md-search-result__meta").inner_text()
+    expected = int(re.search(r"\d+", meta).group(0)) if re.search(r"\d+", meta) else 0
+    page.wait_for_function(
+        """expected => {
+            const wrap = document.querySelector(".md-search__scrollwrap");
+            wrap.scrollTop = wrap.scrollHeight;
+            return document.querySelectorAll(".md-search-result__item").length >= expected;
+        }""",
+        arg=expected,
+        timeout=15000,
+        polling=200,
+    )
     found = page.evaluate(
         """() => ({
             links: [...document.querySelectorAll(".md-search-result__link")].map(a => a.href),
