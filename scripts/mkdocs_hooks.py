@@ -1,7 +1,8 @@
 """MkDocs hooks: run the snippets before each build, put their outputs and KaTeX into the site.
 
 Listed in mkdocs.yml under `hooks:`. `mkdocs build` and `mkdocs serve` both run the snippet
-runner first (only changed snippets run); `serve` also watches snippets/.
+runner first (only changed snippets run); `serve` also watches snippets/. The site also gets
+self-hosted fonts (sitefonts.py) and search that folds Vietnamese diacritics (sitesearch.py).
 Environment: DOCS_DEVICE=cpu|cuda|auto (default cpu), DOCS_SKIP_SNIPPETS=1 to reuse the outputs
 already in _build/out without running anything (for timing the build itself).
 """
@@ -66,16 +67,10 @@ def on_files(files, config):
         uri = "assets/katex/fonts/" + os.path.basename(path)
         files.append(File.generated(config, uri, abs_src_path=path))
     try:
-        files.append(File.generated(config, sitefonts.STYLESHEET, content=sitefonts.stylesheet()))
-        for uri, path in sitefonts.font_files():
-            files.append(File.generated(config, uri, abs_src_path=path))
+        sitefonts.add_files(files, config)
     except sitefonts.FontError as error:
         _fail(str(error))
-    lunr_vi = files.get_file_from_path(sitesearch.LUNR_VI)
-    if lunr_vi is not None:
-        files.remove(lunr_vi)
-        script = sitesearch.lunr_vi_script(lunr_vi.abs_src_path)
-        files.append(File.generated(config, sitesearch.LUNR_VI, content=script))
+    sitesearch.add_files(files, config)
     return files
 
 

@@ -66,3 +66,12 @@ def font_files():
     """(site path, file on disk) for every woff2 file the stylesheet names."""
     folder = os.path.dirname(STYLESHEET)
     return [(f"{folder}/{os.path.basename(path)}", path) for _, path in faces()]
+
+
+def add_files(files, config):
+    """Put the stylesheet and its fonts into a MkDocs build (called from on_files)."""
+    from mkdocs.structure.files import File
+
+    files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+    for uri, path in font_files():
+        files.append(File.generated(config, uri, abs_src_path=path))

@@ -1,7 +1,7 @@
 """Material's search, made right for Vietnamese pages full of formulas.
 
 Two fixes, both applied by the MkDocs hooks:
-- `lunr_vi_script()`: Material's lunr.vi with a folding step appended (see lunr_vi_fold.js), so
+- `add_files()`: Material's lunr.vi with a folding step appended (see lunr_vi_fold.js), so
   "lan truyen nguoc" finds the pages that say "lan truyền ngược".
 - `install()`: the search index gets each formula as the text a reader sees (the MathML symbols),
   not KaTeX's internals (the same symbols again, laid out in spans, plus the TeX source).
@@ -28,6 +28,17 @@ def lunr_vi_script(original_path):
     with open(FOLD_SCRIPT, encoding="utf-8") as fh:
         fold = fh.read()
     return original.rstrip() + "\n" + fold
+
+
+def add_files(files, config):
+    """Swap Material's lunr.vi for the folding one in a MkDocs build (called from on_files)."""
+    from mkdocs.structure.files import File
+
+    original = files.get_file_from_path(LUNR_VI)
+    if original is None:
+        raise FileNotFoundError(f"Material no longer ships {LUNR_VI}: update scripts/sitesearch.py")
+    files.remove(original)
+    files.append(File.generated(config, LUNR_VI, content=lunr_vi_script(original.abs_src_path)))
 
 
 def _span_end(text, start):
