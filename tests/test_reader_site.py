@@ -123,3 +123,19 @@ def test_search_folds_vietnamese_in_the_browser_index(site):
     with open(os.path.join(site, "assets", "javascripts", "lunr", "min", "lunr.vi.min.js"), encoding="utf-8") as fh:
         script = fh.read()
     assert '"fold-vi"' in script and "lunr.vi =" in script
+
+
+def test_searchable_text_keeps_prose_and_each_formula_once(tmp_path):
+    import sitesearch
+    from mathrender import KatexRenderer
+
+    renderer = KatexRenderer(str(tmp_path / "katex-cache.json"))
+    page = renderer.render_page(
+        '<p>Tỉ số <span class="arithmatex">\\(\\frac{\\partial L}{\\partial w}\\)</span> rồi</p>'
+        '<div class="arithmatex">\\[x^2 < 1\\]</div>',
+        "",
+        "docs/t.md",
+    )
+    renderer.close()
+    text = " ".join(re.sub(r"<[^>]+>", " ", sitesearch.searchable(page)).split())
+    assert text == "Tỉ số ∂L∂w rồi x2&lt;1"
