@@ -206,10 +206,12 @@ def test_explorer_by_keyboard(browser, served, outputs, scheme):
             page.keyboard.press("ArrowRight")
         assert inputs.nth(i).is_checked()
         block = blocks.nth(_visible_block(blocks))
-        image = block.locator("img").filter(visible=True)
-        assert image.count() == 1
-        assert image.get_attribute("src").endswith(f"rate-{i}-{scheme}.svg#only-{scheme}")
-        assert image.evaluate("img => img.naturalWidth") > 0
+        block.scroll_into_view_if_needed()  # lazy images load once near the viewport
+        image = block.locator(f'img[src$="rate-{i}-{scheme}.svg#only-{scheme}"]')
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert image.is_visible()
+        other = "dark" if scheme == "light" else "light"
+        assert not block.locator(f'img[src$="#only-{other}"]').is_visible()
         rows = block.locator("tbody tr").all_inner_texts()
         last = rows[-1].split("\t")
         assert float(last[1]) == pytest.approx(xs[-1], abs=1e-4)
@@ -223,9 +225,9 @@ def test_explorer_without_javascript_shows_the_default_rate(browser, served):
     page = browserkit.open_page(context, served + "vong-lap-huan-luyen/")
     inputs, blocks, _ = _explorer(page)
     assert _visible_block(blocks) == 0
-    image = blocks.first.locator("img").filter(visible=True)
-    image.scroll_into_view_if_needed()
+    blocks.first.scroll_into_view_if_needed()
+    image = blocks.first.locator('img[src$="rate-0-light.svg#only-light"]')
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    assert image.get_attribute("src").endswith("rate-0-light.svg#only-light")
+    assert image.is_visible()
     context.close()
     assert not record.failed and not record.foreign
