@@ -156,6 +156,19 @@ def test_search_finds_the_same_pages_with_or_without_diacritics(search_page, acc
     assert any(fold(m) != m for m in marks), marks
 
 
+def test_search_result_opens_with_words_with_diacritics_highlighted(browser, served):
+    context, record = browserkit.new_context(browser)
+    page = browserkit.open_page(context, served)
+    pages, _ = browserkit.search(page, "lan truyen nguoc")
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_function("() => document.querySelectorAll('article mark').length > 0", timeout=10000)
+    marks = page.locator("article mark").all_inner_texts()
+    context.close()
+    assert any(fold(m).lower() == "truyen" and m.lower() == "truyền" for m in marks), marks
+    assert all(fold(m).lower().startswith(("lan", "truyen", "nguoc")) for m in marks), marks
+    assert not record.console_errors and not record.failed and not record.foreign
+
+
 def test_search_accepts_decomposed_letters(search_page):
     import unicodedata
 
