@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """One gradient-descent step two ways: hand-derived gradients, and autograd + torch.optim.SGD."""
 
 import torch

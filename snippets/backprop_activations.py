@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """Sigmoid, tanh and ReLU beside their derivatives (the derivatives taken by autograd)."""
 
 import matplotlib.pyplot as plt

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """One neuron z = w·x + b, a = σ(z): ∂L/∂w, ∂L/∂b and ∂L/∂x by the chain rule, against autograd."""
 
 import torch

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """A two-layer network, backward pass written by hand on tensors, against autograd (float64)."""
 
 import torch

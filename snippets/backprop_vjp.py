@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """What y.backward(v) computes when y is a vector: the vector–Jacobian product vᵀJ."""
 
 import torch

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """The chain rule for fg(x) = f(g(x)) and for a chain of four functions, against autograd."""
 
 import torch

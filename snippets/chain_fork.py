@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """A value used twice (a fork): the gradients from both paths add up."""
 
 import torch

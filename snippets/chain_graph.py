@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """Drawing the worked example's computational graph from autograd's own graph (grad_fn)."""
 
 import torch

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """The worked example: x = 2, y_true = 4, w = 3, b = 1, loss = |y_true − (w·x + b)|."""
 
 import torch

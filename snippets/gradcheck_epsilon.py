@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """Error of the centred difference against ε: falls as ε² until round-off takes over."""
 
 import matplotlib.pyplot as plt

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """At a kink (ReLU at 0) the centred difference and autograd disagree, and both are 'right'."""
 
 import torch

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """Relative error between a backward pass and centred differences: correct, float32, buggy."""
 
 import torch

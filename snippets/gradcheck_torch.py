@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """torch.autograd.gradcheck on the hand-written layer, and on a deliberately wrong backward."""
 
 import torch

@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """The MSE gradient by hand for y_hat = w·x and for y_hat = w·x + b, checked against autograd."""
 
 import torch

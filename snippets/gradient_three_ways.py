@@ -1,4 +1,3 @@
-# sitekit: device=cpu
 """The gradient of a two-variable function, computed three ways, and drawn on its contours."""
 
 import matplotlib.pyplot as plt

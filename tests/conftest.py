@@ -54,9 +54,13 @@ def read_page(site_dir, page):
         return fh.read()
 
 
-def copy_project(destination):
-    """A throwaway copy of the project (sources only, plus node_modules by link)."""
+def copy_project(destination, with_cache=True):
+    """A throwaway copy of the project: sources, node_modules by link, and the snippet cache."""
     ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", "site", ".git", "__pycache__")
     shutil.copytree(ROOT, destination, ignore=ignore)
     os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(destination, "node_modules"))
+    cache = os.path.join(BUILD, "cache")
+    if with_cache and os.path.isdir(cache):
+        # keys depend on content only, so the copy reuses every stored run of an unchanged snippet
+        shutil.copytree(cache, os.path.join(destination, "_build", "cache"))
     return destination
