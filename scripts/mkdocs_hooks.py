@@ -1,7 +1,8 @@
 """MkDocs hooks: run the snippets before each build, put their outputs and KaTeX into the site.
 
 Listed in mkdocs.yml under `hooks:`. `mkdocs build` and `mkdocs serve` both run the snippet
-runner first (only changed snippets run); `serve` also watches snippets/.
+runner first (only changed snippets run); `serve` also watches snippets/. The site also gets
+self-hosted fonts (sitefonts.py) and search that folds Vietnamese diacritics (sitesearch.py).
 Environment: DOCS_DEVICE=cpu|cuda|auto (default cpu), DOCS_SKIP_SNIPPETS=1 to reuse the outputs
 already in _build/out without running anything (for timing the build itself).
 """
@@ -23,6 +24,8 @@ import notebooks  # noqa: E402
 import pagechecks  # noqa: E402
 import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
+import sitefonts  # noqa: E402
+import sitesearch  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure, discover, warm_up  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
@@ -43,8 +46,10 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    if KATEX_CSS not in config.extra_css:
-        config.extra_css.append(KATEX_CSS)
+    for stylesheet in (KATEX_CSS, sitefonts.STYLESHEET):
+        if stylesheet not in config.extra_css:
+            config.extra_css.insert(0, stylesheet)
+    sitesearch.install()
     _state["site_dir"] = config.site_dir
     pagechecks.locate_link_warnings(config.docs_dir)
     notebooks.configure(config, os.path.join(ROOT, "snippets"))
@@ -88,6 +93,11 @@ def on_files(files, config):
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)
         files.append(File.generated(config, uri, abs_src_path=path))
+    try:
+        sitefonts.add_files(files, config)
+    except sitefonts.FontError as error:
+        _fail(str(error))
+    sitesearch.add_files(files, config)
     return files
 
 
