@@ -57,3 +57,13 @@ def test_built_page_has_collapsible_answers_with_values(outputs, site):
     assert chain["dloss_dw"] == expected
     assert f"\\partial\\,\\text{{loss}}/\\partial w = {expected:g}" in html  # KaTeX keeps the TeX
     assert f"{outputs('scale_memory')['per_layer_kib']:.0f} KiB" in html
+
+
+def test_zero_grad_answer_shows_k_times_the_gradient(outputs, site):
+    v = outputs("pitfall_zero_grad")
+    x, y, w = v["x"], v["y"], v["w"]
+    true_grad = sum(2 * (w * xi - yi) * xi for xi, yi in zip(x, y)) / len(x)  # d/dw mean (w x - y)^2
+    assert math.isclose(v["right_grad"], true_grad, rel_tol=1e-6)
+    assert math.isclose(v["wrong_grads"], v["k"] * true_grad, rel_tol=1e-6)
+    html = " ".join(read_page(site, "phong-van").split())
+    assert f"thành {v['wrong_grads']:.1f}" in html and f"gradient thật {true_grad:.1f}" in html
