@@ -119,6 +119,7 @@ def on_page_content(html, page, config, files):
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     source = _state["sources"].get(page.file.src_uri, "")
     if notebooks.is_notebook(page):
+        page.meta["search"] = {"exclude": True}  # the lesson pages, not their notebook copies, are found
         html = notebooks.page_html(html)
     try:
         return _state["katex"].render_page(html, source, path)
