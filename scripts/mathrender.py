@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "scripts", "katex_render.js")
@@ -102,8 +103,9 @@ class KatexRenderer:
             self.process = None
         if self.dirty:
             os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
-            tmp = self.cache_path + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as fh:
+            # a private temporary name: two builds at once must not write into each other's file
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.cache_path), prefix=".katex-cache-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"katex": self.version, "formulas": self.cache}, fh)
             os.replace(tmp, self.cache_path)
             self.dirty = False

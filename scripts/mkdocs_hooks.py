@@ -1,7 +1,8 @@
 """MkDocs hooks: run the snippets before each build, put their outputs and KaTeX into the site.
 
 Listed in mkdocs.yml under `hooks:`. `mkdocs build` and `mkdocs serve` both run the snippet
-runner first (only changed snippets run); `serve` also watches snippets/.
+runner first (only changed snippets run); `serve` also watches snippets/. The site also gets
+self-hosted fonts (sitefonts.py) and search that folds Vietnamese diacritics (sitesearch.py).
 Environment: DOCS_DEVICE=cpu|cuda|auto (default cpu), DOCS_SKIP_SNIPPETS=1 to reuse the outputs
 already in _build/out without running anything (for timing the build itself).
 """
@@ -12,21 +13,26 @@ import sys
 import threading
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, SCRIPTS)
 
 import mathrender  # noqa: E402
+import notebooks  # noqa: E402
+import pagechecks  # noqa: E402
 import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
-from snippetkit.runner import Runner, SnippetFailure, warm_up  # noqa: E402
+import sitefonts  # noqa: E402
+import sitesearch  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure, discover, warm_up  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
 BUILD = os.path.join(ROOT, "_build")
 OUT = os.path.join(BUILD, "out")
 KATEX_CSS = "assets/katex/katex.min.css"
-_state = {"sources": {}, "katex": None}
+_state = {"sources": {}, "katex": None, "site_dir": None}
 log = logging.getLogger("mkdocs.hooks.snippets")
 
 
@@ -40,22 +46,38 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    if KATEX_CSS not in config.extra_css:
-        config.extra_css.append(KATEX_CSS)
+    for stylesheet in (KATEX_CSS, sitefonts.STYLESHEET):
+        if stylesheet not in config.extra_css:
+            config.extra_css.insert(0, stylesheet)
+    sitesearch.install()
+    _state["site_dir"] = config.site_dir
+    pagechecks.locate_link_warnings(config.docs_dir)
+    notebooks.configure(config, os.path.join(ROOT, "snippets"))
     return config
 
 
 def on_pre_build(config):
     _state["sources"].clear()
-    if os.environ.get("DOCS_SKIP_SNIPPETS") == "1":
-        return
+    _stop_on(pagechecks.source_errors(ROOT, config))
     device = os.environ.get("DOCS_DEVICE", "cpu")
     try:
-        Runner(ROOT, BUILD, device=device, log=log.info).run()
+        if os.environ.get("DOCS_SKIP_SNIPPETS") != "1":
+            Runner(ROOT, BUILD, device=device, log=log.info).run()
     except SnippetFailure as failure:
         _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
+    _stop_on(pagechecks.output_errors(ROOT, config, OUT))
+    for warning in pagechecks.unused_snippets(ROOT, config.docs_dir, discover(os.path.join(ROOT, "snippets"))):
+        log.warning(warning)
 
 
+def _stop_on(errors):
+    if errors:
+        _fail(
+            f"{len(errors)} problem(s) found, so the site was not built (see docs/dong-gop.md):\n" + "\n".join(errors)
+        )
+
+
+@event_priority(50)  # before mkdocs-jupyter's on_files, which turns the notebooks into pages
 def on_files(files, config):
     if os.path.isdir(OUT):
         for name in sorted(os.listdir(OUT)):
@@ -67,13 +89,22 @@ def on_files(files, config):
     report = reportpage.page_markdown(os.path.join(BUILD, "report.json"))
     files.append(File.generated(config, reportpage.PAGE, content=report))
     files.append(File.generated(config, KATEX_CSS, content=mathrender.stylesheet()))
+    notebooks.add_files(files, config, OUT, os.path.join(BUILD, "notebook-src"))
     for path in mathrender.font_files():
         uri = "assets/katex/fonts/" + os.path.basename(path)
         files.append(File.generated(config, uri, abs_src_path=path))
+    try:
+        sitefonts.add_files(files, config)
+    except sitefonts.FontError as error:
+        _fail(str(error))
+    sitesearch.add_files(files, config)
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
+    if notebooks.is_notebook(page):
+        return markdown
+    markdown = notebooks.link_snippets(markdown, config.repo_url)
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     _state["sources"][page.file.src_uri] = markdown
     try:
@@ -87,10 +118,17 @@ def on_page_content(html, page, config, files):
         _state["katex"] = mathrender.KatexRenderer(os.path.join(BUILD, "katex-cache.json"))
     path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
     source = _state["sources"].get(page.file.src_uri, "")
+    if notebooks.is_notebook(page):
+        html = notebooks.page_html(html)
     try:
         return _state["katex"].render_page(html, source, path)
     except mathrender.MathError as error:
         _fail(str(error))
+
+
+def on_post_page(output, page, config):
+    _stop_on(pagechecks.built_page_errors(output, os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)))
+    return output
 
 
 def on_post_build(config):
@@ -99,6 +137,7 @@ def on_post_build(config):
 
 def on_build_error(error):
     _close_katex()
+    pagechecks.discard_site(_state["site_dir"])
 
 
 def _close_katex():

@@ -1,6 +1,7 @@
 """`{{ snippet.value }}` in a page: a number a snippet reported, written into the prose.
 
 Forms: `{{ train_loop.final_x }}`, `{{ train_loop.final_x:.4f }}`, `{{ train_loop.losses[-1]:.3f }}`.
+A backslash in front (`\\{{ name.value }}`) shows the placeholder itself, e.g. in a code example.
 """
 
 import json
@@ -8,7 +9,7 @@ import os
 import re
 
 PLACEHOLDER = re.compile(
-    r"\{\{\s*(?P<snippet>[a-z0-9_-]+)\.(?P<name>[a-z0-9_-]+)(?P<index>(?:\[-?\d+\])*)"
+    r"(?P<escape>\\?)\{\{\s*(?P<snippet>[a-z0-9_-]+)\.(?P<name>[a-z0-9_-]+)(?P<index>(?:\[-?\d+\])*)"
     r"\s*(?::\s*(?P<fmt>[^}\s]+))?\s*\}\}"
 )
 
@@ -32,6 +33,8 @@ def substitute(markdown, out_root, page_path):
     errors, memo = [], {}
 
     def replace(match, line):
+        if match.group("escape"):
+            return match.group(0)[1:]
         snippet, name = match.group("snippet"), match.group("name")
         values = _load(out_root, snippet, memo)
         if values is None:

@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from snippetkit.parity import compare_results, load_result  # noqa: E402
-from snippetkit.runner import Runner  # noqa: E402
+from snippetkit.runner import Runner, SnippetFailure  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,16 +27,24 @@ def gpu_name():
 
 def run_parity(root=ROOT, force=False, log=print):
     base = os.path.join(root, "_build", "parity")
-    reports = {}
+    reports, failures = {}, []
     for device in ("cpu", "cuda"):
         runner = Runner(root, os.path.join(base, device), device=device, log=log)
-        reports[device] = runner.run(force=force)
+        try:
+            reports[device] = runner.run(force=force)
+        except SnippetFailure as failure:  # compare what did run; the failures are listed
+            failures.append(f"[{device}] {failure}")
+            with open(os.path.join(base, device, "report.json"), encoding="utf-8") as fh:
+                reports[device] = json.load(fh)["snippets"]
     rows = {}
     for name in sorted(reports["cpu"]):
-        cpu, cuda = reports["cpu"][name], reports["cuda"][name]
-        problems = compare_results(
-            load_result(os.path.join(base, "cpu"), name), load_result(os.path.join(base, "cuda"), name)
-        )
+        cpu, cuda = reports["cpu"][name], reports["cuda"].get(name, {"device": "?", "status": "failed"})
+        if "failed" in (cpu.get("status"), cuda.get("status")):
+            problems = [f"failed on {d}" for d, r in (("cpu", cpu), ("cuda", cuda)) if r.get("status") == "failed"]
+        else:
+            problems = compare_results(
+                load_result(os.path.join(base, "cpu"), name), load_result(os.path.join(base, "cuda"), name)
+            )
         rows[name] = {
             "cpu_seconds": cpu.get("seconds"),
             "cuda_seconds": cuda.get("seconds"),
@@ -45,7 +53,7 @@ def run_parity(root=ROOT, force=False, log=print):
         }
     import torch
 
-    summary = {"gpu": gpu_name(), "torch": torch.__version__, "snippets": rows}
+    summary = {"gpu": gpu_name(), "torch": torch.__version__, "snippets": rows, "failures": failures}
     with open(os.path.join(root, "_build", "parity.json"), "w", encoding="utf-8") as fh:
         json.dump(summary, fh, ensure_ascii=False, indent=1, sort_keys=True)
     return summary
@@ -63,6 +71,8 @@ def print_table(summary):
         print(f"{name:34} {cpu:8.3f} {cuda:8.3f} {ratio:>9}  {status}")
         for problem in row["problems"]:
             print(f"    {problem}")
+    for failure in summary.get("failures", []):
+        print(failure)
     bad = sum(1 for row in summary["snippets"].values() if row["problems"])
     print(f"parity: {len(summary['snippets']) - bad} agree, {bad} differ")
     return bad

@@ -11,6 +11,7 @@ to save in and restore from a CI cache.
 
 import argparse
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -19,6 +20,10 @@ from snippetkit import shards  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure, discover  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv=None):
@@ -45,6 +50,7 @@ def main(argv=None):
             parser.error(str(error))
         names = shards.select(names or discover(runner.snippets_dir), k, n)
         print(f"snippets: shard {k}/{n}: {len(names)} snippet(s)")
+    signal.signal(signal.SIGTERM, _interrupt)  # a polite kill cleans up like Ctrl-C
     try:
         runner.run(names, force=args.force)
     except SnippetFailure as failure:

@@ -33,17 +33,32 @@ def draw(nodes, edges, depth, labels, edge_labels, spacing=1.6):
         pos[node] = (spacing * (top - depth[node]), -used[depth[node]])
     fig, ax = plt.subplots(figsize=(10, 1.2 + max(used.values())))
     boxes = {
-        node: ax.text(x, y, labels[node], ha="center", va="center", fontsize=9, linespacing=1.4,
-                      bbox=dict(boxstyle="round,pad=0.4", facecolor="none", edgecolor="C0"))
+        node: ax.text(
+            x,
+            y,
+            labels[node],
+            ha="center",
+            va="center",
+            fontsize=9,
+            linespacing=1.4,
+            bbox=dict(boxstyle="round,pad=0.4", facecolor="none", edgecolor="C0"),
+        )
         for node, (x, y) in pos.items()
     }
     for child, parent in edges:
         (x0, y0), (x1, y1) = pos[child], pos[parent]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(
-            arrowstyle="-|>", color="C6",
-            patchA=boxes[child].get_bbox_patch(), patchB=boxes[parent].get_bbox_patch()))
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.1, edge_labels[(child, parent)], color="C1",
-                ha="center", fontsize=9)
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color="C6",
+                patchA=boxes[child].get_bbox_patch(),
+                patchB=boxes[parent].get_bbox_patch(),
+            ),
+        )
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.1, edge_labels[(child, parent)], color="C1", ha="center", fontsize=9)
     ax.set(xlim=(-0.7, spacing * top + 0.7), ylim=(-max(used.values()) - 0.5, -0.5))
     ax.axis("off")
     return fig

@@ -2,6 +2,7 @@
 
 Each backward takes the gradient of the loss with respect to the layer's output and returns
 the gradients with respect to its inputs, using only the chain rule (no autograd).
+They run on any device: every tensor they make lives where their inputs live.
 """
 
 import torch
@@ -32,7 +33,8 @@ def softmax_cross_entropy_forward(logits, labels):
     """Mean cross-entropy of softmax(logits) against integer labels."""
     shifted = logits - logits.max(dim=1, keepdim=True).values  # same softmax, no overflow
     log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()
-    return -log_probs[torch.arange(len(labels)), labels].mean()
+    rows = torch.arange(len(labels), device=labels.device)
+    return -log_probs[rows, labels].mean()
 
 
 def softmax_cross_entropy_backward(logits, labels):

@@ -5,8 +5,9 @@ import torch
 import sitekit
 
 # %% data
-x = torch.randn(10, dtype=torch.float64)
-y = 2.0 * x + 1.0 + 0.1 * torch.randn(10, dtype=torch.float64)
+device = sitekit.device()
+x = torch.randn(10, dtype=torch.float64).to(device)  # drawn on the CPU: the same numbers on every device
+y = 2.0 * x + 1.0 + 0.1 * torch.randn(10, dtype=torch.float64).to(device)
 w0, b0, lr = 0.5, -0.3, 0.1
 
 # %% by-hand
@@ -19,8 +20,8 @@ print(f"bằng tay : ∂L/∂w = {dw.item():+.15f}, ∂L/∂b = {db.item():+.15f
 print(f"           w = {w_hand.item():.15f}, b = {b_hand.item():.15f}")
 
 # %% autograd
-w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
-b = torch.tensor(b0, dtype=torch.float64, requires_grad=True)
+w = torch.tensor(w0, dtype=torch.float64, device=device, requires_grad=True)
+b = torch.tensor(b0, dtype=torch.float64, device=device, requires_grad=True)
 optimizer = torch.optim.SGD([w, b], lr=lr)
 optimizer.zero_grad()
 loss = ((w * x + b - y) ** 2).mean()
@@ -47,4 +48,4 @@ sitekit.report("b_hand", b_hand)
 sitekit.report("w_autograd", w)
 sitekit.report("b_autograd", b)
 sitekit.report("loss", loss)
-sitekit.report("gap", gap)
+sitekit.report("gap", gap, tol=1e-15)  # one rounding in the last bit: 0 or 1 ulp, depending on the device

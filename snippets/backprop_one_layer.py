@@ -5,9 +5,10 @@ import torch
 import sitekit
 
 # %% layer
-x = torch.tensor(0.8, dtype=torch.float64, requires_grad=True)
-w = torch.tensor(-1.5, dtype=torch.float64, requires_grad=True)
-b = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+device = sitekit.device()
+x = torch.tensor(0.8, dtype=torch.float64, device=device, requires_grad=True)
+w = torch.tensor(-1.5, dtype=torch.float64, device=device, requires_grad=True)
+b = torch.tensor(0.3, dtype=torch.float64, device=device, requires_grad=True)
 target = 1.0
 z = w * x + b
 a = torch.sigmoid(z)

@@ -4,7 +4,11 @@ import torch
 
 import sitekit
 
+
 # %% two
+device = sitekit.device()
+
+
 def g(x):
     return x**2
 
@@ -13,7 +17,7 @@ def f(x1):
     return torch.sin(x1)
 
 
-x = torch.tensor(1.2, dtype=torch.float64, requires_grad=True)
+x = torch.tensor(1.2, dtype=torch.float64, device=device, requires_grad=True)
 x1 = g(x)
 y = f(x1)
 y.backward()
@@ -33,7 +37,7 @@ chain = [  # (name, function, its derivative), applied from the first to the las
     ("g(x2) = x2²", lambda t: t**2, lambda t: 2 * t),
     ("f(x3) = exp(x3)", torch.exp, torch.exp),
 ]
-x = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
+x = torch.tensor(0.1, dtype=torch.float64, device=device, requires_grad=True)
 value, local = x, []
 for name, fn, derivative in chain:
     local.append(derivative(value).detach())

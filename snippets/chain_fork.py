@@ -5,7 +5,8 @@ import torch
 import sitekit
 
 # %% fork
-x = torch.tensor(2.0, requires_grad=True)
+device = sitekit.device()
+x = torch.tensor(2.0, device=device, requires_grad=True)
 u = x**2  # path 1
 v = 3 * x  # path 2
 loss = u * v  # = 3x³

@@ -6,9 +6,10 @@ from _autograd_graph import draw, walk
 import sitekit
 
 # %% build
-x, y_true = torch.tensor(2.0), torch.tensor(4.0)
-w = torch.tensor(3.0, requires_grad=True)
-b = torch.tensor(1.0, requires_grad=True)
+device = sitekit.device()
+x, y_true = torch.tensor(2.0, device=device), torch.tensor(4.0, device=device)
+w = torch.tensor(3.0, device=device, requires_grad=True)
+b = torch.tensor(1.0, device=device, requires_grad=True)
 x1 = w * x
 y = x1 + b
 diff = y_true - y
@@ -38,6 +39,7 @@ def recorder(node):
         for (child, _), grad in zip(node.next_functions, grad_inputs):
             if child is not None:
                 sent[(child, node)] = grad.item()
+
     return hook
 
 
@@ -64,5 +66,9 @@ for node in nodes:
     name, tensor = describe(node)
     labels[node] = f"{name} = {tensor.item():g}\n{type(node).__name__}\n∂loss/∂{name} = {received[node]:g}"
 fig = draw(nodes, edges, depth, labels, {edge: f"×({value:g})" for edge, value in local.items()})
-sitekit.show(fig, "graph", alt="Đồ thị tính toán của ví dụ: w và b ở bên trái, qua phép nhân, phép cộng, "
-             "phép trừ và trị tuyệt đối tới loss; mỗi nút ghi giá trị và gradient, mỗi cạnh ghi đạo hàm cục bộ.")
+sitekit.show(
+    fig,
+    "graph",
+    alt="Đồ thị tính toán của ví dụ: w và b ở bên trái, qua phép nhân, phép cộng, "
+    "phép trừ và trị tuyệt đối tới loss; mỗi nút ghi giá trị và gradient, mỗi cạnh ghi đạo hàm cục bộ.",
+)

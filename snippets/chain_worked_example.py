@@ -5,15 +5,18 @@ import torch
 import sitekit
 
 # %% forward
-x, y_true = torch.tensor(2.0), torch.tensor(4.0)
-w = torch.tensor(3.0, requires_grad=True)
-b = torch.tensor(1.0, requires_grad=True)
+device = sitekit.device()
+x, y_true = torch.tensor(2.0, device=device), torch.tensor(4.0, device=device)
+w = torch.tensor(3.0, device=device, requires_grad=True)
+b = torch.tensor(1.0, device=device, requires_grad=True)
 x1 = w * x  # 6
 y = x1 + b  # 7
 diff = y_true - y  # −3
 loss = diff.abs()  # 3
-print(f"x1 = w·x = {x1.item():g},  y = x1 + b = {y.item():g},  "
-      f"y_true − y = {diff.item():g},  loss = |y_true − y| = {loss.item():g}")
+print(
+    f"x1 = w·x = {x1.item():g},  y = x1 + b = {y.item():g},  "
+    f"y_true − y = {diff.item():g},  loss = |y_true − y| = {loss.item():g}"
+)
 
 # %% edges
 edges = {  # local derivative on each edge of the graph, from the formulas
@@ -30,8 +33,10 @@ for name, value in edges.items():
 to_y = edges["∂loss/∂diff"] * edges["∂diff/∂y"]
 dloss_dw = to_y * edges["∂y/∂x1"] * edges["∂x1/∂w"]
 dloss_db = to_y * edges["∂y/∂b"]
-print(f"∂loss/∂w = ({edges['∂loss/∂diff']:+g})·({edges['∂diff/∂y']:+g})·({edges['∂y/∂x1']:+g})·"
-      f"({edges['∂x1/∂w']:+g}) = {dloss_dw:g}")
+print(
+    f"∂loss/∂w = ({edges['∂loss/∂diff']:+g})·({edges['∂diff/∂y']:+g})·({edges['∂y/∂x1']:+g})·"
+    f"({edges['∂x1/∂w']:+g}) = {dloss_dw:g}"
+)
 print(f"∂loss/∂b = ({edges['∂loss/∂diff']:+g})·({edges['∂diff/∂y']:+g})·({edges['∂y/∂b']:+g}) = {dloss_db:g}")
 loss.backward()
 print(f"autograd: w.grad = {w.grad.item():g}, b.grad = {b.grad.item():g}")

@@ -5,10 +5,11 @@ import torch
 import sitekit
 
 # %% kink
+device = sitekit.device()
 eps = 1e-5
 rows = []
 for x0 in (0.0, 0.4e-5, 1e-3):
-    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    x = torch.tensor(x0, dtype=torch.float64, device=device, requires_grad=True)
     torch.relu(x).backward()
     numeric = ((torch.relu(x + eps) - torch.relu(x - eps)) / (2 * eps)).item()
     rows.append([x0, x.grad.item(), numeric])

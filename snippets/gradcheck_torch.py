@@ -7,9 +7,11 @@ from _manual_layers import LinearReLU, linear_backward, relu_backward
 import sitekit
 
 # %% inputs
-x = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
-weight = torch.randn(3, 2, dtype=torch.float64, requires_grad=True)
-bias = torch.randn(2, dtype=torch.float64, requires_grad=True)
+device = sitekit.device()
+# drawn on the CPU, then moved: the same numbers on every device
+x = torch.randn(4, 3, dtype=torch.float64).to(device).requires_grad_()
+weight = torch.randn(3, 2, dtype=torch.float64).to(device).requires_grad_()
+bias = torch.randn(2, dtype=torch.float64).to(device).requires_grad_()
 
 # %% passing
 passed = torch.autograd.gradcheck(LinearReLU.apply, (x, weight, bias), eps=1e-6, atol=1e-5, rtol=1e-3)

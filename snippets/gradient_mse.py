@@ -5,11 +5,12 @@ import torch
 import sitekit
 
 # %% data
+device = sitekit.device()
 n = 8
-x = torch.randn(n, dtype=torch.float64)
-y = 1.5 * x - 0.7 + 0.3 * torch.randn(n, dtype=torch.float64)
-w = torch.tensor(0.4, dtype=torch.float64, requires_grad=True)
-b = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
+x = torch.randn(n, dtype=torch.float64).to(device)  # drawn on the CPU: the same numbers on every device
+y = 1.5 * x - 0.7 + 0.3 * torch.randn(n, dtype=torch.float64).to(device)
+w = torch.tensor(0.4, dtype=torch.float64, device=device, requires_grad=True)
+b = torch.tensor(0.2, dtype=torch.float64, device=device, requires_grad=True)
 sitekit.report("x", x)
 sitekit.report("y", y)
 sitekit.report("w", w)

@@ -64,3 +64,13 @@ def copy_project(destination, with_cache=True):
         # keys depend on content only, so the copy reuses every stored run of an unchanged snippet
         shutil.copytree(cache, os.path.join(destination, "_build", "cache"))
     return destination
+
+
+@pytest.fixture
+def warm_copy(outputs, tmp_path):
+    """copy_project with the real project's snippet cache, so its first build runs no unchanged snippet."""
+
+    def make(name="project"):
+        return copy_project(str(tmp_path / name), with_cache=True)  # `outputs` filled the cache first
+
+    return make

@@ -95,11 +95,13 @@ def test_manual_layers_on_fresh_data():
 def test_vector_jacobian_product(outputs):
     v = outputs("backprop_vjp")
     x0, x1, x2 = v["x"]
-    J = np.array([
-        [x1, x0, 0.0],
-        [0.0, 2 * x1, 0.0],
-        [math.sin(x2), 0.0, x0 * math.cos(x2)],
-    ])
+    J = np.array(
+        [
+            [x1, x0, 0.0],
+            [0.0, 2 * x1, 0.0],
+            [math.sin(x2), 0.0, x0 * math.cos(x2)],
+        ]
+    )
     vec = np.array(v["v"])
     np.testing.assert_allclose(v["jacobian"], J, atol=1e-14)
     np.testing.assert_allclose(v["vjp"], vec @ J, atol=1e-14)

@@ -67,7 +67,12 @@ def test_worked_example_prints_its_numbers(outputs):
 def test_graph_walk_follows_autograd(outputs):
     v = outputs("chain_graph")
     assert v["node_types"] == [
-        "AbsBackward0", "SubBackward0", "AddBackward0", "MulBackward0", "AccumulateGrad", "AccumulateGrad",
+        "AbsBackward0",
+        "SubBackward0",
+        "AddBackward0",
+        "MulBackward0",
+        "AccumulateGrad",
+        "AccumulateGrad",
     ]
     # loss = |y_true - (w x + b)| at x=2, y_true=4, w=3, b=1: d = -3 < 0
     sign = -1.0

@@ -36,9 +36,7 @@ def test_three_ways_agree_with_the_closed_form(outputs):
     np.testing.assert_allclose(values["by_autograd"], expected, rtol=0, atol=1e-12)
     np.testing.assert_allclose(values["by_difference"], expected, rtol=0, atol=1e-8)
     assert values["max_gap"] < 1e-8
-    assert values["max_gap"] == pytest.approx(
-        np.abs(np.array(values["by_difference"]) - expected).max(), rel=1e-3
-    )
+    assert values["max_gap"] == pytest.approx(np.abs(np.array(values["by_difference"]) - expected).max(), rel=1e-3)
 
 
 def test_arrows_are_the_gradient_at_their_points(outputs):

@@ -84,6 +84,7 @@ def test_gradcheck_passes_and_catches(outputs):
 
 def test_hand_written_layer_passes_gradcheck_on_fresh_data():
     gen = torch.Generator().manual_seed(7)
-    args = [torch.randn(*shape, dtype=torch.float64, generator=gen, requires_grad=True)
-            for shape in [(5, 3), (3, 4), (4,)]]
+    args = [
+        torch.randn(*shape, dtype=torch.float64, generator=gen, requires_grad=True) for shape in [(5, 3), (3, 4), (4,)]
+    ]
     assert torch.autograd.gradcheck(layers.LinearReLU.apply, args)

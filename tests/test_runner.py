@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import textwrap
+import time
 
 import pytest
 
@@ -78,7 +79,9 @@ def test_editing_an_imported_local_module_reruns_it(project):
 
 
 def test_exception_names_file_line_and_traceback(project):
-    project("boom", """\
+    project(
+        "boom",
+        """\
         import sitekit
 
         # %% fails
@@ -86,7 +89,8 @@ def test_exception_names_file_line_and_traceback(project):
             return a / b
 
         print(divide(1, 0))
-        """)
+        """,
+    )
     with pytest.raises(SnippetFailure) as failure:
         project.run("boom")
     message = str(failure.value)
@@ -102,17 +106,22 @@ def test_syntax_error_names_its_line(project):
 
 
 def test_nan_value_is_rejected_at_the_report_line(project):
-    project("nan", """\
+    project(
+        "nan",
+        """\
         import sitekit
         loss = float("nan")
         sitekit.report("loss", loss)
-        """)
+        """,
+    )
     with pytest.raises(SnippetFailure, match=r"snippets/nan.py:3: ValueError: reported value 'loss' is nan"):
         project.run("nan")
 
 
 def test_timeout_kills_the_process_group_and_names_the_line(project):
-    project("hang", """\
+    project(
+        "hang",
+        """\
         # sitekit: timeout=3
         import subprocess, sys, time
         # (no torch import: on a loaded machine it alone can take seconds)
@@ -120,11 +129,15 @@ def test_timeout_kills_the_process_group_and_names_the_line(project):
         open("child.pid", "w").write(str(child.pid))
         while True:
             time.sleep(0.1)
-        """)
+        """,
+    )
     with pytest.raises(SnippetFailure) as failure:
         project.run("hang")
     assert "snippets/hang.py:7: Timeout: still running after 3 s" in str(failure.value)
     pid = int((project.root / "child.pid").read_text())
+    deadline = time.monotonic() + 5  # SIGKILL was sent; on a busy machine dying takes a moment
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not alive(pid)  # the grandchild was killed with the group
 
 
@@ -176,49 +189,67 @@ def test_unchanged_outputs_are_not_rewritten(project):
 
 
 def test_stdout_is_captured_at_file_descriptor_level(project):
-    project("fd", """\
+    project(
+        "fd",
+        """\
         import os
         import sitekit
         # %% native
         os.write(1, b"written to fd 1\\n")
         print("printed")
-        """)
+        """,
+    )
     project.run("fd")
     out = (project.out / "fd" / "native.out.md").read_text()
     assert "written to fd 1" in out and "printed" in out
 
 
 def test_expected_error_passes_and_missing_error_fails(project):
-    project("expects", """\
+    project(
+        "expects",
+        """\
         import sitekit
         # %% shows-error
         with sitekit.expect(ZeroDivisionError):
             1 / 0
-        """)
+        """,
+    )
     project.run("expects")
     assert "ZeroDivisionError: division by zero" in (project.out / "expects" / "shows-error.out.md").read_text()
-    project("expects", """\
+    project(
+        "expects",
+        """\
         import sitekit
         with sitekit.expect(ZeroDivisionError):
             1 / 1
-        """)
+        """,
+    )
     with pytest.raises(SnippetFailure, match=r"expects.py:2: AssertionError: expected ZeroDivisionError"):
         project.run("expects")
 
 
 def test_unpublished_figure_is_an_error(project):
-    project("fig", """\
+    project(
+        "fig",
+        """\
         import matplotlib.pyplot as plt
         import sitekit
         plt.plot([1, 2])
-        """)
+        """,
+    )
     with pytest.raises(SnippetFailure, match="never published"):
         project.run("fig")
 
 
 def test_each_snippet_gets_a_fresh_process(project):
-    project("first", "import sitekit, torch\nimport matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 9\ntorch.manual_seed(123)\nsitekit.report('r', torch.rand(1).item())\n")
-    project("second", "import sitekit, torch\nimport matplotlib\nsitekit.report('lw', matplotlib.rcParams['lines.linewidth'])\nsitekit.report('r', torch.rand(1).item())\n")
+    project(
+        "first",
+        "import sitekit, torch\nimport matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 9\ntorch.manual_seed(123)\nsitekit.report('r', torch.rand(1).item())\n",
+    )
+    project(
+        "second",
+        "import sitekit, torch\nimport matplotlib\nsitekit.report('lw', matplotlib.rcParams['lines.linewidth'])\nsitekit.report('r', torch.rand(1).item())\n",
+    )
     project.run("first", "second")
     import torch
 

@@ -79,6 +79,7 @@ def _child(request):
 
 def serve():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the runner; the worker follows it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # abort(): kill the running snippets too
     cuda = _preload()
     from snippetkit import child  # noqa: F401 - loaded once here, not in every child
     reply = sys.stdout
@@ -235,6 +236,19 @@ def shutdown():
         if _servers["current"] is not None:
             _servers["current"].close()
             _servers["current"] = None
+
+
+def abort():
+    """The runner was interrupted: stop the worker and every snippet it is running, now."""
+    with _servers["lock"]:
+        server, _servers["current"] = _servers["current"], None
+    if server is not None and server.proc.poll() is None:
+        server.proc.terminate()
+        try:
+            server.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.proc.kill()
+            server.proc.wait()
 
 
 def available():

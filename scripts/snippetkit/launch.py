@@ -12,6 +12,15 @@ CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
 GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
 
 
+_live = set()  # process groups of the snippets running now (fresh-process launches)
+
+
+def stop_all():
+    """Kill every snippet process still running (the runner was interrupted)."""
+    for pid in list(_live):
+        kill_group(pid)
+
+
 def kill_group(pgid):
     """SIGKILL the group and wait (briefly) until its processes are really gone, so the
     runner never reports a snippet finished while something it started still runs."""
@@ -69,6 +78,7 @@ def launch(job, env=None):
             start_new_session=True,  # its own process group, killed as a whole
             env=env,
         )
+        _live.add(proc.pid)
         try:
             proc.wait(timeout=job["timeout"] + GRACE_SECONDS)
         except subprocess.TimeoutExpired:
@@ -76,6 +86,7 @@ def launch(job, env=None):
         finally:
             kill_group(proc.pid)  # also any process the snippet started
             proc.wait()
+            _live.discard(proc.pid)
     return collect(job, proc.returncode, stderr_path)
 
 

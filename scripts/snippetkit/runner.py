@@ -21,7 +21,7 @@ from contextlib import nullcontext
 from snippetkit import cache as cache_mod
 from snippetkit import forkserver
 from snippetkit.files import remove_tree, sync_dir, write_if_changed
-from snippetkit.launch import launch
+from snippetkit.launch import launch, stop_all
 from snippetkit.render import write_fragments
 
 DEFAULT_TIMEOUT = 120
@@ -63,11 +63,7 @@ class SnippetFailure(Exception):
 
 def discover(snippets_dir):
     """Snippet names: every snippets/*.py not starting with '_' (packages are helpers)."""
-    return sorted(
-        name[:-3]
-        for name in os.listdir(snippets_dir)
-        if name.endswith(".py") and not name.startswith("_")
-    )
+    return sorted(name[:-3] for name in os.listdir(snippets_dir) if name.endswith(".py") and not name.startswith("_"))
 
 
 def directives(path):
@@ -153,7 +149,13 @@ class Runner:
         self._threads = _threads_per_snippet(workers)
         self._launch = self._launcher() if todo else launch
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda t: self._run_one(*t), todo))
+            try:
+                results = list(pool.map(lambda t: self._run_one(*t), todo))
+            except BaseException:  # Ctrl-C: end the snippets now, not at their timeout
+                pool.shutdown(wait=False, cancel_futures=True)
+                stop_all()
+                forkserver.abort()
+                raise
         failures = []
         for (name, _, device, _), (ok, info) in zip(todo, results):
             report[name] = dict(info, status="ran" if ok else "failed", device=device)

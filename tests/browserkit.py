@@ -1,0 +1,264 @@
+"""The built site in a real browser: a localhost server, Debian's chromium, and page audits.
+
+Used by test_browser.py. Every request to a host other than localhost is aborted and recorded, so a
+test run also proves the site needs no network.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+import unicodedata
+import urllib.parse
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
+SCREENSHOTS = os.path.join(ROOT, "_build", "screenshots")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+SCHEMES = ("light", "dark")
+
+
+def chromium_or_skip():
+    """The chromium executable; skips without one, except in CI (CI=true), where it fails."""
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the Python package playwright is not installed (see requirements.txt)"
+    if problem is None and not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        problem = f"no chromium at {path} (install it: apt-get install -y chromium)"
+    if problem is None:
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests must run in CI, but {problem}")
+    pytest.skip(f"browser tests skipped: {problem}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer:
+    """A threaded HTTP server for one folder on a free localhost port."""
+
+    def __init__(self, folder):
+        handler = functools.partial(_QuietHandler, directory=folder)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def site_pages(site_dir):
+    """URL paths of every built page ("" for the home page), found by walking the site folder."""
+    pages = []
+    for folder, _, files in os.walk(site_dir):
+        if "index.html" in files:
+            path = os.path.relpath(folder, site_dir).replace(os.sep, "/")
+            pages.append("" if path == "." else path + "/")
+    return sorted(pages)
+
+
+def fold(text):
+    """Vietnamese text without diacritics, as the search index folds it."""
+    decomposed = unicodedata.normalize("NFD", text)
+    plain = "".join(c for c in decomposed if not 0x300 <= ord(c) <= 0x36F)
+    return plain.replace("đ", "d").replace("Đ", "D")
+
+
+class Recorder:
+    """Everything that went wrong while a browser context loaded pages."""
+
+    def __init__(self, context):
+        self.console_errors, self.failed, self.foreign = [], [], []
+        context.route("**/*", self._route)
+        context.on("page", self.watch)
+
+    def watch(self, page):
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
+        page.on("requestfailed", self._request_failed)
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+
+    def _route(self, route):
+        url = urllib.parse.urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def _request_failed(self, request):
+        if request.url not in self.foreign:
+            self.failed.append(f"{request.failure} {request.url}")
+
+
+def new_context(browser, viewport="desktop", scheme="light", javascript=True):
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        color_scheme=scheme,
+        java_script_enabled=javascript,
+        service_workers="block",
+    )
+    return context, Recorder(context)
+
+
+def open_page(context, url):
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def load_images(page):
+    """Load every image now (lazy and hidden ones too); the sources of those that fail."""
+    return page.evaluate(
+        """async () => {
+            const images = [...document.images];
+            for (const img of images) img.loading = "eager";
+            await Promise.all(images.map(img => img.complete ? null :
+                new Promise(done => { img.onload = img.onerror = done; })));
+            return images.filter(img => !img.naturalWidth).map(img => img.currentSrc || img.src);
+        }"""
+    )
+
+
+def math_problems(page):
+    """KaTeX error elements and TeX delimiters left raw in the prose (code excluded)."""
+    return page.evaluate(
+        """() => {
+            const problems = [...document.querySelectorAll(".katex-error")]
+                .map(el => "KaTeX error: " + (el.getAttribute("title") || el.textContent));
+            const body = document.querySelector("article") || document.body;
+            const copy = body.cloneNode(true);
+            copy.querySelectorAll("pre, code, script, style, annotation").forEach(el => el.remove());
+            const text = copy.textContent;
+            for (const raw of ["$$", "\\\\(", "\\\\["]) {
+                const at = text.indexOf(raw);
+                if (at >= 0) problems.push(`raw ${raw} in the text: ...${text.slice(Math.max(0, at - 40), at + 40)}...`);
+            }
+            return problems;
+        }"""
+    )
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
+    )
+    return [v for v in violations if v["impact"] in impacts]
+
+
+def sideways_overflow(page):
+    """How far the page scrolls sideways, and visible elements that stick out of the viewport
+    without a scrolling box of their own around them."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const scrolls = el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+            const offenders = [];
+            // .katex-mathml is KaTeX's visually hidden copy of each formula for screen readers
+            for (const el of document.querySelectorAll(".md-main *:not(.katex-mathml *)")) {
+                const box = el.getBoundingClientRect();
+                if (!box.width || box.right <= width + 1) continue;
+                let inBox = false;
+                for (let up = el.parentElement; up && up !== document.body && !inBox; up = up.parentElement)
+                    inBox = scrolls(up);
+                if (!inBox) offenders.push(el.tagName.toLowerCase() + "." +
+                    [...el.classList].join(".") + " right=" + Math.round(box.right));
+            }
+            return {scroll: document.body.scrollWidth - width, offenders: offenders.slice(0, 5)};
+        }"""
+    )
+
+
+def wide_boxes(page):
+    """Formulas, tables and code wider than their box: how many scroll inside it, and those that
+    do not."""
+    return page.evaluate(
+        """() => {
+            const wide = [...document.querySelectorAll(".math-display, .md-typeset__scrollwrap, pre > code")]
+                .filter(el => el.scrollWidth > el.clientWidth + 1);
+            const scrolls = el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+            return {scrolling: wide.filter(scrolls).length,
+                    stuck: wide.filter(el => !scrolls(el)).map(el =>
+                        `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`)};
+        }"""
+    )
+
+
+def screenshot(page, page_path, viewport, scheme):
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    slug = page_path.strip("/").replace("/", "--") or "index"
+    path = os.path.join(SCREENSHOTS, f"{slug}--{viewport}-{scheme}.png")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def clear_screenshots():
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+
+
+def search(page, query):
+    """Type a query into Material's search box; (result page paths in order, highlighted words)."""
+    page.keyboard.press("Escape")
+    box = page.locator("input.md-search__input")
+    box.click()
+    answered = """() => {
+        const meta = document.querySelector(".md-search-result__meta");
+        return meta && /\\d|Không/.test(meta.textContent);
+    }"""
+    box.fill("")
+    page.wait_for_function(f"() => !({answered})()")  # the previous query's results are gone
+    box.press_sequentially(query, delay=20)
+    page.wait_for_function(answered, timeout=15000)
+    # The count of matching pages is announced first; Material renders them ten at a time as the
+    # list is scrolled: scroll until every one is there.
+    meta = page.locator(".md-search-result__meta").inner_text()
+    expected = int(re.search(r"\d+", meta).group(0)) if re.search(r"\d+", meta) else 0
+    page.wait_for_function(
+        """expected => {
+            const wrap = document.querySelector(".md-search__scrollwrap");
+            wrap.scrollTop = wrap.scrollHeight;
+            return document.querySelectorAll(".md-search-result__item").length >= expected;
+        }""",
+        arg=expected,
+        timeout=15000,
+        polling=200,
+    )
+    found = page.evaluate(
+        """() => ({
+            links: [...document.querySelectorAll(".md-search-result__link")].map(a => a.href),
+            marks: [...document.querySelectorAll(".md-search-result mark")].map(m => m.textContent),
+        })"""
+    )
+    pages = []
+    for href in found["links"]:
+        path = urllib.parse.urlsplit(href).path
+        if path not in pages:
+            pages.append(path)
+    return pages, found["marks"]

@@ -1,0 +1,246 @@
+"""The built site as a reader gets it: every page in Debian's chromium, served over localhost.
+
+Every page is opened on a desktop and a 375 px phone, in the light and the dark theme, with every
+other host unreachable. Screenshots of all of them go to _build/screenshots/ for a person to look at.
+Skipped without chromium, except in CI (CI=true), where a missing browser is a failure.
+"""
+
+import os
+
+import pytest
+
+import browserkit
+from browserkit import fold
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = browserkit.chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def served(browser, site):
+    server = browserkit.SiteServer(site)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def audit(browser, served, site):
+    """Every page in every viewport and theme, once: {(page, viewport, scheme): findings}."""
+    browserkit.clear_screenshots()
+    findings = {}
+    for page_path in browserkit.site_pages(site):
+        for viewport in browserkit.VIEWPORTS:
+            for scheme in browserkit.SCHEMES:
+                context, record = browserkit.new_context(browser, viewport, scheme)
+                page = browserkit.open_page(context, served + page_path)
+                found = {"broken_images": browserkit.load_images(page)}
+                page.wait_for_load_state("networkidle")
+                if viewport == "desktop":
+                    found["math"] = browserkit.math_problems(page)
+                    found["axe"] = browserkit.axe_violations(page)
+                else:
+                    found["overflow"] = browserkit.sideways_overflow(page)
+                    found["wide"] = browserkit.wide_boxes(page)
+                found["screenshot"] = browserkit.screenshot(page, page_path, viewport, scheme)
+                found["console"] = list(record.console_errors)
+                found["failed"] = list(record.failed)
+                found["foreign"] = list(record.foreign)
+                findings[(page_path or "/", viewport, scheme)] = found
+                context.close()
+    return findings
+
+
+def _problems(audit, key):
+    return {f"{p} ({v}, {s})": f[key] for (p, v, s), f in audit.items() if f.get(key)}
+
+
+def test_pages_were_found(audit, site):
+    pages = {p for p, _, _ in audit}
+    assert "/" in pages and "vong-lap-huan-luyen/" in pages, pages
+
+
+def test_no_console_errors(audit):
+    assert not _problems(audit, "console")
+
+
+def test_no_failed_requests(audit):
+    assert not _problems(audit, "failed")
+
+
+def test_no_request_to_another_host(audit):
+    assert not _problems(audit, "foreign")
+
+
+def test_every_image_loads(audit):
+    assert not _problems(audit, "broken_images")
+
+
+def test_formulas_are_rendered(audit):
+    assert not _problems(audit, "math")
+
+
+def test_no_serious_accessibility_violation(audit):
+    assert not _problems(audit, "axe")
+
+
+def test_phone_pages_do_not_scroll_sideways(audit):
+    wide = {k: v for k, v in _problems(audit, "overflow").items() if v["scroll"] > 0 or v["offenders"]}
+    assert not wide
+    stuck = {k: v["stuck"] for k, v in _problems(audit, "wide").items() if v["stuck"]}
+    assert not stuck
+    # the check is not empty: the training-loop page has wide formulas that scroll in their box
+    assert audit[("vong-lap-huan-luyen/", "phone", "light")]["wide"]["scrolling"] > 0
+
+
+def test_screenshots_are_written(audit):
+    for found in audit.values():
+        assert os.path.getsize(found["screenshot"]) > 1000
+
+
+def test_vietnamese_text_uses_the_self_hosted_font(browser, served):
+    context, record = browserkit.new_context(browser)
+    page = browserkit.open_page(context, served)
+    loaded = page.evaluate(
+        """async () => {
+            const faces = await document.fonts.load("400 16px Roboto", "ữ ỹ ặ");
+            return {faces: faces.map(f => f.family + " " + f.unicodeRange),
+                    family: getComputedStyle(document.body).fontFamily};
+        }"""
+    )
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert loaded["family"].startswith('"Roboto"') or loaded["family"].startswith("Roboto")
+    assert any("U+1EA0-1EF9" in face for face in loaded["faces"]), loaded
+    fonts = [url for url in record.failed + record.foreign if ".woff" in url]
+    assert not fonts
+
+
+SEARCHES = [
+    ("lan truyền ngược", "lan truyen nguoc"),
+    ("tốc độ học", "toc do hoc"),
+    ("đạo hàm riêng", "dao ham rieng"),
+    ("quy tắc chuỗi", "quy tac chuoi"),
+]
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, served):
+    context, record = browserkit.new_context(browser)
+    page = browserkit.open_page(context, served)
+    yield page
+    context.close()
+    assert not record.console_errors and not record.failed and not record.foreign
+
+
+@pytest.mark.parametrize("accented, plain", SEARCHES, ids=[p for _, p in SEARCHES])
+def test_search_finds_the_same_pages_with_or_without_diacritics(search_page, accented, plain):
+    accented_pages, _ = browserkit.search(search_page, accented)
+    plain_pages, marks = browserkit.search(search_page, plain)
+    assert accented_pages, f"no page found for {accented!r}: the site should use this term"
+    assert plain_pages, f"{plain!r} finds nothing, while {accented!r} finds {accented_pages}"
+    # without diacritics a query matches more words ("do" also matches "đó"), so it may find more
+    # pages, but never fewer, and the best page for the accented query stays near the top
+    assert set(accented_pages) <= set(plain_pages)
+    assert accented_pages[0] in plain_pages[:3]
+    # highlights land on whole words as written, with their diacritics
+    words = plain.split()
+    assert marks and all(any(fold(m).lower().startswith(w) for w in words) for m in marks), marks
+    assert any(fold(m) != m for m in marks), marks
+
+
+def test_search_result_opens_with_words_with_diacritics_highlighted(browser, served):
+    context, record = browserkit.new_context(browser)
+    page = browserkit.open_page(context, served)
+    pages, _ = browserkit.search(page, "lan truyen nguoc")
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_function("() => document.querySelectorAll('article mark').length > 0", timeout=10000)
+    marks = page.locator("article mark").all_inner_texts()
+    context.close()
+    assert any(fold(m).lower() == "truyen" and m.lower() == "truyền" for m in marks), marks
+    assert all(fold(m).lower().startswith(("lan", "truyen", "nguoc")) for m in marks), marks
+    assert not record.console_errors and not record.failed and not record.foreign
+
+
+def test_search_accepts_decomposed_letters(search_page):
+    import unicodedata
+
+    composed, _ = browserkit.search(search_page, "truyền ngược")
+    decomposed, _ = browserkit.search(search_page, unicodedata.normalize("NFD", "truyền ngược"))
+    assert composed and decomposed == composed
+
+
+def _explorer(page):
+    """The content tabs of the learning-rate explorer: (radio inputs, blocks, label texts)."""
+    tabs = page.locator(".tabbed-set", has=page.locator("label", has_text="η ="))
+    assert tabs.count() == 1
+    return tabs.locator("> input"), tabs.locator(".tabbed-block"), tabs.locator("label").all_inner_texts()
+
+
+def _visible_block(blocks):
+    visible = [i for i in range(blocks.count()) if blocks.nth(i).is_visible()]
+    assert len(visible) == 1, visible
+    return visible[0]
+
+
+@pytest.mark.parametrize("scheme", browserkit.SCHEMES)
+def test_explorer_by_keyboard(browser, served, outputs, scheme):
+    values = outputs("lr_explorer")
+    context, record = browserkit.new_context(browser, scheme=scheme)
+    page = browserkit.open_page(context, served + "vong-lap-huan-luyen/")
+    inputs, blocks, labels = _explorer(page)
+    assert labels == [f"η = {rate}" for rate in values["rates"]]
+    # start at the last focusable element before the tabs, then reach them with Tab
+    page.evaluate(
+        """first => {
+            const all = [...document.querySelectorAll("a[href], button, input, [tabindex]")];
+            const before = all.filter(el => el.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
+            for (const el of before.reverse()) {
+                el.focus();
+                if (document.activeElement === el) return;
+            }
+        }""",
+        inputs.first.element_handle(),
+    )
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if inputs.first.evaluate("el => el === document.activeElement"):
+            break
+    assert inputs.first.evaluate("el => el === document.activeElement"), "Tab never reaches the tabs"
+    for i, (xs, losses) in enumerate(zip(values["xs"], values["losses"])):
+        if i:
+            page.keyboard.press("ArrowRight")
+        assert inputs.nth(i).is_checked()
+        block = blocks.nth(_visible_block(blocks))
+        block.scroll_into_view_if_needed()  # lazy images load once near the viewport
+        image = block.locator(f'img[src$="rate-{i}-{scheme}.svg#only-{scheme}"]')
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert image.is_visible()
+        other = "dark" if scheme == "light" else "light"
+        assert not block.locator(f'img[src$="#only-{other}"]').is_visible()
+        rows = block.locator("tbody tr").all_inner_texts()
+        last = rows[-1].split("\t")
+        assert float(last[1]) == pytest.approx(xs[-1], abs=1e-4)
+        assert float(last[2]) == pytest.approx(losses[-1], abs=1e-4)
+    context.close()
+    assert not record.console_errors and not record.failed and not record.foreign
+
+
+def test_explorer_without_javascript_shows_the_default_rate(browser, served):
+    context, record = browserkit.new_context(browser, javascript=False)
+    page = browserkit.open_page(context, served + "vong-lap-huan-luyen/")
+    inputs, blocks, _ = _explorer(page)
+    assert _visible_block(blocks) == 0
+    blocks.first.scroll_into_view_if_needed()
+    image = blocks.first.locator('img[src$="rate-0-light.svg#only-light"]')
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert image.is_visible()
+    context.close()
+    assert not record.failed and not record.foreign

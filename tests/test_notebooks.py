@@ -1,0 +1,117 @@
+"""Every snippet is a notebook page and a valid .ipynb built from its recorded run."""
+
+import json
+import os
+import re
+
+import nbformat
+import pytest
+
+from conftest import BUILD, ROOT, read_page
+from snippetkit.runner import discover
+
+import notebooks
+
+SNIPPETS = discover(os.path.join(ROOT, "snippets"))
+
+
+def repo_url():
+    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
+        return re.search(r"^repo_url:\s*(\S+)", fh.read(), re.MULTILINE).group(1)
+
+
+def colab(name):
+    owner_repo = re.match(r"https://github\.com/([^/]+/[^/]+?)/?$", repo_url()).group(1)
+    return f"https://colab.research.google.com/github/{owner_repo}/blob/gh-pages/notebooks/{name}.ipynb"
+
+
+def recorded(name):
+    with open(os.path.join(BUILD, "out", name, "result.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@pytest.mark.parametrize("name", SNIPPETS)
+def test_notebook_holds_the_recorded_run(site, name):
+    notebook = nbformat.read(os.path.join(site, "notebooks", name + ".ipynb"), as_version=4)
+    nbformat.validate(notebook)
+    result = recorded(name)
+    code = [c for c in notebook.cells if c.cell_type == "code"][1:]  # after the setup cell
+    assert [c.source for c in code] == [c["code"] for c in result["cells"]]
+    for cell, run in zip(code, result["cells"]):
+        streams = [o for o in cell.outputs if o.output_type == "stream"]
+        assert "".join(o.text for o in streams) == run["stdout"]
+        assert all(o.name == "stdout" for o in streams)
+        svgs = [o.data["image/svg+xml"] for o in cell.outputs if o.output_type == "display_data"
+                and "image/svg+xml" in o.data]
+        assert len(svgs) == len(run["figures"])
+        for svg, figure in zip(svgs, run["figures"]):
+            with open(os.path.join(BUILD, "out", name, figure["name"] + "-light.svg"), encoding="utf-8") as fh:
+                assert svg == fh.read()
+    assert colab(name) in notebook.cells[0].source
+
+
+@pytest.mark.parametrize("name", SNIPPETS)
+def test_notebook_page_is_rendered_without_remote_scripts(site, name):
+    html = read_page(site, f"notebooks/{name}")
+    assert "jupyter-wrapper" in html  # rendered by mkdocs-jupyter, so our files came first
+    assert colab(name) in html and f"notebooks/{name}.ipynb" in html
+    lowered = html.lower()
+    for word in ("mathjax", "require.js", "requirejs", "cdnjs", "jsdelivr", "unpkg", "mermaid.esm"):
+        assert word not in lowered, word
+    imports = re.findall(r"(?:import|@import|url\()\s*['\"(]?https?://", html)
+    assert re.findall(r"<(?:script|img|iframe|source)\b[^>]*\bsrc=\"https?://", html) == []
+    assert re.findall(r"<link\b[^>]*rel=\"stylesheet\"[^>]*href=\"https?://", html) == []
+    assert imports == []
+
+
+def test_math_in_a_notebook_is_rendered_by_katex(site):
+    html = read_page(site, "notebooks/scale_accumulation")
+    assert 'class="katex"' in html and "\\nabla" not in html.split("jp-RenderedMarkdown", 2)[1][:3000]
+
+
+def test_notebooks_section_in_nav_and_links_from_pages(site):
+    html = read_page(site, "quy-mo-lon")
+    assert "Sổ tay Jupyter" in html
+    for name in ("scale_accumulation", "scale_data_parallel", "scale_mixed_precision", "scale_memory"):
+        assert f'href="../notebooks/{name}/"' in html and colab(name) in html
+        assert f'href="../notebooks/{name}.ipynb"' in html
+    overview = read_page(site, "notebooks")
+    assert all(f'href="{name}/"' in overview for name in SNIPPETS)
+
+
+def test_page_html_marks_math_and_drops_cdn_scripts():
+    html = (
+        '<!-- Load mathjax --><script src=""> </script><script type="text/x-mathjax-config">x</script>'
+        "<!-- End of mathjax configuration -->"
+        '<script type="module">import mermaid from "https://cdnjs.example/mermaid.esm.min.mjs";</script>'
+        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown" data-mime-type="text/markdown">'
+        "<p>a $x^2$ b</p><p>$$\\frac{1}{2}$$</p></div><pre>$HOME costs $5</pre>"
+    )
+    out = notebooks.page_html(html)
+    assert "mathjax" not in out.lower() and "mermaid" not in out
+    assert '<span class="arithmatex">\\(x^2\\)</span>' in out
+    assert '<div class="arithmatex">\\[\\frac{1}{2}\\]</div>' in out
+    assert "<pre>$HOME costs $5</pre>" in out  # code output is left alone
+
+
+def test_colab_url_from_repo_url():
+    assert notebooks.colab_url("https://github.com/a/b", "n") == (
+        "https://colab.research.google.com/github/a/b/blob/gh-pages/notebooks/n.ipynb")
+    assert notebooks.colab_url("https://github.com/a/b.git/", "n").endswith("/github/a/b/blob/gh-pages/notebooks/n.ipynb")
+    with pytest.raises(ValueError):
+        notebooks.colab_url("https://gitlab.com/a/b", "n")
+
+
+def test_notebooks_are_reproducible(outputs):
+    folder = os.path.join(BUILD, "out", "train_loop")
+    first = nbformat.writes(notebooks.build("train_loop", folder, "https://x.org/", "https://github.com/a/b"))
+    again = nbformat.writes(notebooks.build("train_loop", folder, "https://x.org/", "https://github.com/a/b"))
+    assert first == again  # stable cell ids: mkdocs-jupyter's cache and git diffs stay quiet
+
+
+def test_link_line_once_per_snippet_with_the_include_indent():
+    page = '--8<-- "out/a_b/x.md"\n\n=== "Tab"\n\n    --8<-- "out/c/y.md"\n\n--8<-- "out/a_b/z.md"\n'
+    out = notebooks.link_snippets(page, "https://github.com/o/r")
+    assert out.count("notebooks/a_b/index.ipynb") == 1 and out.count("notebooks/c/index.ipynb") == 1
+    assert '    <small>Sổ tay: [`c`](notebooks/c/index.ipynb)' in out
+    assert out.index("notebooks/a_b/index.ipynb") < out.index('--8<-- "out/a_b/x.md"')

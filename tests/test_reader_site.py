@@ -1,0 +1,141 @@
+"""What the built site hands a reader, read from its files: plots, fonts, search, other hosts."""
+
+import json
+import os
+import re
+import sys
+
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "snippets"))
+from sitekit.style import LIGHT_TO_DARK  # noqa: E402
+
+VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
+PLOT = re.compile(r"out/[^/]+/[^/#]+-(light|dark)\.svg#only-(light|dark)$")
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def _pages(site):
+    for folder, _, files in os.walk(site):
+        for name in files:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as fh:
+                    yield os.path.relpath(path, site), fh.read()
+
+
+def test_every_plot_has_a_vietnamese_alt_in_both_themes(site):
+    plots = 0
+    for page, html in _pages(site):
+        parser = _Images()
+        parser.feed(html)
+        shown = {}
+        for img in parser.images:
+            match = PLOT.search(img.get("src", ""))
+            if not match:
+                continue
+            plots += 1
+            alt = (img.get("alt") or "").strip()
+            assert alt and VIETNAMESE.search(alt), f"{page}: {img['src']} needs a Vietnamese alt text"
+            assert match.group(1) == match.group(2), f"{page}: {img['src']} shown in the wrong theme"
+            shown.setdefault(img["src"][: match.start(1)], set()).add(match.group(1))
+        for plot, themes in shown.items():
+            assert themes == {"light", "dark"}, f"{page}: {plot} lacks a variant: {themes}"
+    assert plots > 0
+
+
+def test_dark_plots_keep_no_light_palette_colour(site):
+    light = re.compile("|".join(re.escape(c) for c in LIGHT_TO_DARK), re.I)
+    dark_text = LIGHT_TO_DARK["#1f2328"]
+    found = 0
+    for folder, _, files in os.walk(os.path.join(site, "out")):
+        for name in files:
+            if name.endswith("-dark.svg"):
+                found += 1
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    svg = fh.read()
+                assert not light.search(svg), f"{name} keeps a light-theme colour"
+                assert dark_text in svg, f"{name} has no text or axes in the dark foreground colour"
+    assert found > 0
+
+
+def test_fonts_are_self_hosted_with_the_vietnamese_subset(site):
+    with open(os.path.join(site, "assets", "fonts", "fonts.css"), encoding="utf-8") as fh:
+        css = fh.read()
+    faces = re.findall(r"@font-face\s*\{(.*?)\}", css, re.S)
+    assert faces and all("unicode-range" in face for face in faces)
+    urls = re.findall(r"url\(([^)]+)\)", css)
+    assert urls and all(u.endswith(".woff2") and "/" not in u for u in urls)
+    for url in urls:
+        assert os.path.isfile(os.path.join(site, "assets", "fonts", url)), url
+    for family in ("roboto", "roboto-mono"):
+        for subset in ("latin", "latin-ext", "vietnamese"):
+            assert f"{family}-{subset}-400-normal.woff2" in urls
+    assert not re.search(r"cyrillic|greek|math|symbols", css)
+    assert '--md-text-font: "Roboto"' in css and '--md-code-font: "Roboto Mono"' in css
+
+
+# elements that make the browser fetch their URL (a canonical <link> or an <a> fetches nothing)
+EXTERNAL = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc=["'](?:https?:)?//"""
+    r"""|<link\b(?=[^>]*\brel=["'](?:stylesheet|preload|prefetch|preconnect|modulepreload|icon|manifest))"""
+    r"""[^>]*\bhref=["'](?:https?:)?//""",
+    re.I,
+)
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for page, html in _pages(site):
+        assert not EXTERNAL.search(html), f"{page}: {EXTERNAL.search(html).group(0)}"
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+        assert 'data-md-component="source"' not in html, f"{page}: asks api.github.com for stars"
+
+
+@pytest.fixture(scope="module")
+def search_index(site):
+    with open(os.path.join(site, "search", "search_index.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def test_search_index_holds_formulas_as_symbols_not_katex_internals(search_index):
+    text = " ".join(d["text"] for d in search_index["docs"])
+    assert "katex" not in text and "application/x-tex" not in text
+    assert "\\frac" not in text and "\\eta" not in text  # no TeX source
+    training = " ".join(d["text"] for d in search_index["docs"] if d["location"].startswith("vong-lap-huan-luyen/"))
+    assert training.count("f(x)=3x2−2x+3") >= 1  # the formula as its symbols
+    assert "f(x)=3x2−2x+3f(x)" not in training  # ... once, not once per KaTeX layer
+
+
+def test_search_folds_vietnamese_in_the_browser_index(site):
+    with open(os.path.join(site, "assets", "javascripts", "lunr", "min", "lunr.vi.min.js"), encoding="utf-8") as fh:
+        script = fh.read()
+    assert '"fold-vi"' in script and "lunr.vi =" in script
+
+
+def test_searchable_text_keeps_prose_and_each_formula_once(tmp_path):
+    import sitesearch
+    from mathrender import KatexRenderer
+
+    renderer = KatexRenderer(str(tmp_path / "katex-cache.json"))
+    page = renderer.render_page(
+        '<p>Tỉ số <span class="arithmatex">\\(\\frac{\\partial L}{\\partial w}\\)</span> rồi</p>'
+        '<div class="arithmatex">\\[x^2 < 1\\]</div>',
+        "",
+        "docs/t.md",
+    )
+    renderer.close()
+    text = " ".join(re.sub(r"<[^>]+>", " ", sitesearch.searchable(page)).split())
+    assert text == "Tỉ số ∂L∂w rồi x2&lt;1"

@@ -1,0 +1,46 @@
+"""The three training pages of part 2: in the nav after part 1, clean Vietnamese, rendered maths."""
+
+import os
+import unicodedata
+
+import pytest
+import yaml
+
+from conftest import ROOT, read_page
+
+PAGES = {"toi-uu.md": "toi-uu", "huan-luyen-thuc-te.md": "huan-luyen-thuc-te", "loi-thuong-gap.md": "loi-thuong-gap"}
+BANNED = ["hạ giang", "trọng lượng", "tỷ lệ học tập", "chức năng mất", "dẫn xuất", "tuyên truyền"]
+
+
+def source(page):
+    with open(os.path.join(ROOT, "docs", page), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def test_pages_follow_the_backprop_pages_in_the_nav():
+    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
+        nav = [list(item.values())[0] for item in yaml.safe_load(fh)["nav"]]
+    start = nav.index("backprop-va-autograd.md")
+    assert nav[start + 1 : start + 4] == list(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_source_is_clean_vietnamese(page):
+    text = source(page)
+    assert unicodedata.normalize("NFC", text) == text
+    for term in BANNED:
+        assert term not in text.lower(), term
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_built_page_has_rendered_maths_and_filled_values(page, site):
+    html = read_page(site, PAGES[page])
+    assert "katex-error" not in html and 'class="arithmatex"' not in html
+    assert "katex-display" in html
+    assert "{{" not in html and "--8&lt;--" not in html and "--8<--" not in html
+
+
+def test_notes_pseudo_code_is_called_nesterov():
+    text = source("toi-uu.md")
+    assert "w = w + momentum * velocity - learning_rate * gradient" in text
+    assert "Nesterov" in text and "w = w + velocity" in text
