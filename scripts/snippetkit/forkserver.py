@@ -61,7 +61,8 @@ def _child(request):
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a fresh interpreter
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the worker's abort handler
         os.environ.clear()
         os.environ.update(request["env"])
         from snippetkit import child
