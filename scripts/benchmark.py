@@ -131,13 +131,19 @@ def measure_stage_and_build(project, names, repeat, figures, skip):
     if "sequential_fresh_s" in figures:
         speedup = figures["sequential_fresh_s"] / cold
         figures["cold_stage_speedup"] = speedup
-        target("cold snippet stage >= 3x faster than fresh processes one after another", speedup >= 3,
-               f"{figures['sequential_fresh_s']:.2f} s / {cold:.2f} s = {speedup:.1f}x")
+        target(
+            "cold snippet stage >= 3x faster than fresh processes one after another",
+            speedup >= 3,
+            f"{figures['sequential_fresh_s']:.2f} s / {cold:.2f} s = {speedup:.1f}x",
+        )
     target("no-change snippet stage < 0.5 s", figures["nochange_stage_s"] < 0.5, f"{figures['nochange_stage_s']:.3f} s")
     ratio = figures["nochange_build_s"] / figures["skip_snippets_build_s"]
     figures["nochange_vs_skip_ratio"] = ratio
-    target("no-change build within 1.3x of the build with execution off", ratio <= 1.3,
-           f"{figures['nochange_build_s']:.2f} s / {figures['skip_snippets_build_s']:.2f} s = {ratio:.2f}x")
+    target(
+        "no-change build within 1.3x of the build with execution off",
+        ratio <= 1.3,
+        f"{figures['nochange_build_s']:.2f} s / {figures['skip_snippets_build_s']:.2f} s = {ratio:.2f}x",
+    )
 
 
 # --- 4: one edited snippet under mkdocs serve ---------------------------------------------------
@@ -200,7 +206,11 @@ def measure_serve(project, figures):
     log = open(log_path, "w")
     serve = subprocess.Popen(
         [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=ENV, stdout=log, stderr=log, start_new_session=True,
+        cwd=project,
+        env=ENV,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 300
@@ -239,8 +249,11 @@ def measure_serve(project, figures):
     report = _load_json(os.path.join(project, "_build", "report.json"))
     own = report["snippets"][snippet].get("seconds", 0.0)
     figures["edit_snippet_run_s"] = own
-    target("edited snippet visible within 3 s + its own run time", figures["edit_visible_s"] <= 3 + own,
-           f"{figures['edit_visible_s']:.2f} s (limit 3 + {own:.2f} s; snippets/{snippet}.py on {page})")
+    target(
+        "edited snippet visible within 3 s + its own run time",
+        figures["edit_visible_s"] <= 3 + own,
+        f"{figures['edit_visible_s']:.2f} s (limit 3 + {own:.2f} s; snippets/{snippet}.py on {page})",
+    )
 
 
 # --- 5: the same snippets as mkdocs-jupyter notebooks ---------------------------------------
@@ -284,12 +297,17 @@ def measure_jupyter(project, names, repeat, figures):
     cold = min(figures["cold_stage_s"], figures["cold_stage_direct_s"])
     ratio = figures["jupyter_cold_build_s"] / cold
     figures["cold_stage_vs_jupyter_cold"] = ratio
-    target("cold snippet stage >= 5x faster than mkdocs-jupyter's cold build", ratio >= 5,
-           f"{figures['jupyter_cold_build_s']:.2f} s / {cold:.2f} s = {ratio:.1f}x "
-           f"(our whole cold build: {figures['cold_build_s']:.2f} s)")
-    target("no-change build no slower than mkdocs-jupyter's cached rebuild",
-           figures["nochange_build_s"] <= figures["jupyter_nochange_build_s"],
-           f"{figures['nochange_build_s']:.2f} s vs {figures['jupyter_nochange_build_s']:.2f} s")
+    target(
+        "cold snippet stage >= 5x faster than mkdocs-jupyter's cold build",
+        ratio >= 5,
+        f"{figures['jupyter_cold_build_s']:.2f} s / {cold:.2f} s = {ratio:.1f}x "
+        f"(our whole cold build: {figures['cold_build_s']:.2f} s)",
+    )
+    target(
+        "no-change build no slower than mkdocs-jupyter's cached rebuild",
+        figures["nochange_build_s"] <= figures["jupyter_nochange_build_s"],
+        f"{figures['nochange_build_s']:.2f} s vs {figures['jupyter_nochange_build_s']:.2f} s",
+    )
 
 
 # --- 6: page weight -------------------------------------------------------------------------
@@ -377,8 +395,7 @@ def _weights(site, pages, served):
     size = {p: _size(p, served) for p in set(pages).union(*resources.values())}
     first = {page: size[page] + sum(size[r] for r in resources[page]) for page in pages}
     second = {
-        (a, b): size[b] + sum(size[r] for r in resources[b] - resources[a])
-        for a in pages for b in pages if a != b
+        (a, b): size[b] + sum(size[r] for r in resources[b] - resources[a]) for a in pages for b in pages if a != b
     }
     return first, second
 
@@ -392,22 +409,30 @@ def measure_weight(site, figures):
     first, second = _weights(site, pages, served=True)
     first_raw, second_raw = _weights(site, pages, served=False)
     for page in pages:
-        say(f"  {os.path.relpath(page, site):34s} first visit {first[page] / 1024:7.1f} KiB served "
-            f"({first_raw[page] / 1024:7.1f} KiB raw, both image variants)")
+        say(
+            f"  {os.path.relpath(page, site):34s} first visit {first[page] / 1024:7.1f} KiB served "
+            f"({first_raw[page] / 1024:7.1f} KiB raw, both image variants)"
+        )
     heaviest = max(first, key=first.get)
     figures["first_visit_max_bytes"] = first[heaviest]
     figures["first_visit_max_raw_bytes"] = max(first_raw.values())
-    target("first visit to any page < 1 MB", first[heaviest] < 1_000_000,
-           f"max {first[heaviest] / 1024:.1f} KiB ({os.path.relpath(heaviest, site)}), as served: text gzip-compressed, "
-           f"light-theme images, every KaTeX font counted; raw upper bound {max(first_raw.values()) / 1024:.1f} KiB")
+    target(
+        "first visit to any page < 1 MB",
+        first[heaviest] < 1_000_000,
+        f"max {first[heaviest] / 1024:.1f} KiB ({os.path.relpath(heaviest, site)}), as served: text gzip-compressed, "
+        f"light-theme images, every KaTeX font counted; raw upper bound {max(first_raw.values()) / 1024:.1f} KiB",
+    )
     if second:
         worst = max(second, key=second.get)
         a, b = (os.path.relpath(p, site) for p in worst)
         figures["second_page_max_bytes"] = second[worst]
         figures["second_page_max_raw_bytes"] = max(second_raw.values())
-        target("second page adds < 200 KB", second[worst] < 200_000,
-               f"max {second[worst] / 1024:.1f} KiB ({a} then {b}); raw upper bound "
-               f"{max(second_raw.values()) / 1024:.1f} KiB")
+        target(
+            "second page adds < 200 KB",
+            second[worst] < 200_000,
+            f"max {second[worst] / 1024:.1f} KiB ({a} then {b}); raw upper bound "
+            f"{max(second_raw.values()) / 1024:.1f} KiB",
+        )
 
 
 def _load_json(path):
@@ -455,8 +480,11 @@ def main(argv=None):
         say(f"  [{'ok' if holds else 'FAIL'}] {label}: {detail}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"figures": figures, "targets": [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]},
-                      fh, indent=1)
+            json.dump(
+                {"figures": figures, "targets": [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]},
+                fh,
+                indent=1,
+            )
     return 0 if all(holds for _, holds, _ in TARGETS) else 1
 
 

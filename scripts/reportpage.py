@@ -57,6 +57,11 @@ def rows(report):
 
 def markdown(report):
     lines = [
+        "---",
+        "search:",
+        "  exclude: true",  # run times change every build: kept out of the search index
+        "---",
+        "",
         f"# {TITLE}",
         "",
         "Trang này được tạo tự động ở mỗi lần xây dựng trang web. Mỗi đoạn mã trên trang là một tệp "
