@@ -127,13 +127,19 @@ def measure_stage_and_build(project, names, repeat, figures):
     cold = min(figures["cold_stage_s"], figures["cold_stage_direct_s"])
     speedup = figures["sequential_fresh_s"] / cold
     figures["cold_stage_speedup"] = speedup
-    target("cold snippet stage >= 3x faster than fresh processes one after another", speedup >= 3,
-           f"{figures['sequential_fresh_s']:.2f} s / {cold:.2f} s = {speedup:.1f}x")
+    target(
+        "cold snippet stage >= 3x faster than fresh processes one after another",
+        speedup >= 3,
+        f"{figures['sequential_fresh_s']:.2f} s / {cold:.2f} s = {speedup:.1f}x",
+    )
     target("no-change snippet stage < 0.5 s", figures["nochange_stage_s"] < 0.5, f"{figures['nochange_stage_s']:.3f} s")
     ratio = figures["nochange_build_s"] / figures["skip_snippets_build_s"]
     figures["nochange_vs_skip_ratio"] = ratio
-    target("no-change build within 1.3x of the build with execution off", ratio <= 1.3,
-           f"{figures['nochange_build_s']:.2f} s / {figures['skip_snippets_build_s']:.2f} s = {ratio:.2f}x")
+    target(
+        "no-change build within 1.3x of the build with execution off",
+        ratio <= 1.3,
+        f"{figures['nochange_build_s']:.2f} s / {figures['skip_snippets_build_s']:.2f} s = {ratio:.2f}x",
+    )
 
 
 # --- 4: one edited snippet under mkdocs serve ---------------------------------------------------
@@ -196,7 +202,11 @@ def measure_serve(project, figures):
     log = open(log_path, "w")
     serve = subprocess.Popen(
         [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=ENV, stdout=log, stderr=log, start_new_session=True,
+        cwd=project,
+        env=ENV,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 300
@@ -235,8 +245,11 @@ def measure_serve(project, figures):
     report = _load_json(os.path.join(project, "_build", "report.json"))
     own = report["snippets"][snippet].get("seconds", 0.0)
     figures["edit_snippet_run_s"] = own
-    target("edited snippet visible within 3 s + its own run time", figures["edit_visible_s"] <= 3 + own,
-           f"{figures['edit_visible_s']:.2f} s (limit 3 + {own:.2f} s; snippets/{snippet}.py on {page})")
+    target(
+        "edited snippet visible within 3 s + its own run time",
+        figures["edit_visible_s"] <= 3 + own,
+        f"{figures['edit_visible_s']:.2f} s (limit 3 + {own:.2f} s; snippets/{snippet}.py on {page})",
+    )
 
 
 # --- 5: the same snippets as mkdocs-jupyter notebooks ---------------------------------------
@@ -280,12 +293,17 @@ def measure_jupyter(project, names, repeat, figures):
     cold = min(figures["cold_stage_s"], figures["cold_stage_direct_s"])
     ratio = figures["jupyter_cold_build_s"] / cold
     figures["cold_stage_vs_jupyter_cold"] = ratio
-    target("cold snippet stage >= 5x faster than mkdocs-jupyter's cold build", ratio >= 5,
-           f"{figures['jupyter_cold_build_s']:.2f} s / {cold:.2f} s = {ratio:.1f}x "
-           f"(our whole cold build: {figures['cold_build_s']:.2f} s)")
-    target("no-change build no slower than mkdocs-jupyter's cached rebuild",
-           figures["nochange_build_s"] <= figures["jupyter_nochange_build_s"],
-           f"{figures['nochange_build_s']:.2f} s vs {figures['jupyter_nochange_build_s']:.2f} s")
+    target(
+        "cold snippet stage >= 5x faster than mkdocs-jupyter's cold build",
+        ratio >= 5,
+        f"{figures['jupyter_cold_build_s']:.2f} s / {cold:.2f} s = {ratio:.1f}x "
+        f"(our whole cold build: {figures['cold_build_s']:.2f} s)",
+    )
+    target(
+        "no-change build no slower than mkdocs-jupyter's cached rebuild",
+        figures["nochange_build_s"] <= figures["jupyter_nochange_build_s"],
+        f"{figures['nochange_build_s']:.2f} s vs {figures['jupyter_nochange_build_s']:.2f} s",
+    )
 
 
 # --- 6: page weight -------------------------------------------------------------------------
@@ -372,8 +390,7 @@ def measure_weight(site, figures):
         size = {p: _size(p, compressed) for p in set(pages).union(*resources.values())}
         first = {page: size[page] + sum(size[r] for r in resources[page]) for page in pages}
         second = {
-            (a, b): size[b] + sum(size[r] for r in resources[b] - resources[a])
-            for a in pages for b in pages if a != b
+            (a, b): size[b] + sum(size[r] for r in resources[b] - resources[a]) for a in pages for b in pages if a != b
         }
         sizes[compressed] = (first, second)
     first, second = sizes[False]
@@ -381,19 +398,27 @@ def measure_weight(site, figures):
     heaviest = max(first, key=first.get)
     worst_pair = max(second, key=second.get) if second else None
     for page in pages:
-        say(f"  {os.path.relpath(page, site):40s} first visit {first[page] / 1024:8.1f} KiB "
-            f"(gzip {first_gz[page] / 1024:7.1f} KiB)")
+        say(
+            f"  {os.path.relpath(page, site):40s} first visit {first[page] / 1024:8.1f} KiB "
+            f"(gzip {first_gz[page] / 1024:7.1f} KiB)"
+        )
     figures["first_visit_max_bytes"] = first[heaviest]
     figures["first_visit_max_gzip_bytes"] = first_gz[heaviest]
     figures["second_page_max_bytes"] = second[worst_pair] if worst_pair else 0
     figures["second_page_max_gzip_bytes"] = max(second_gz.values()) if second_gz else 0
-    target("first visit to any page < 1 MB (uncompressed, every font the CSS names)", first[heaviest] < 1_000_000,
-           f"max {first[heaviest] / 1024:.1f} KiB ({os.path.relpath(heaviest, site)}); gzip {first_gz[heaviest] / 1024:.1f} KiB")
+    target(
+        "first visit to any page < 1 MB (uncompressed, every font the CSS names)",
+        first[heaviest] < 1_000_000,
+        f"max {first[heaviest] / 1024:.1f} KiB ({os.path.relpath(heaviest, site)}); gzip {first_gz[heaviest] / 1024:.1f} KiB",
+    )
     if worst_pair:
         a, b = (os.path.relpath(p, site) for p in worst_pair)
-        target("second page adds < 200 KB", second[worst_pair] < 200_000,
-               f"max {second[worst_pair] / 1024:.1f} KiB ({a} then {b}); "
-               f"gzip max {figures['second_page_max_gzip_bytes'] / 1024:.1f} KiB")
+        target(
+            "second page adds < 200 KB",
+            second[worst_pair] < 200_000,
+            f"max {second[worst_pair] / 1024:.1f} KiB ({a} then {b}); "
+            f"gzip max {figures['second_page_max_gzip_bytes'] / 1024:.1f} KiB",
+        )
 
 
 def _load_json(path):
@@ -441,8 +466,11 @@ def main(argv=None):
         say(f"  [{'ok' if holds else 'FAIL'}] {label}: {detail}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"figures": figures, "targets": [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]},
-                      fh, indent=1)
+            json.dump(
+                {"figures": figures, "targets": [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]},
+                fh,
+                indent=1,
+            )
     return 0 if all(holds for _, holds, _ in TARGETS) else 1
 
 

@@ -82,6 +82,7 @@ def serve():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # abort(): kill the running snippets too
     cuda = _preload()
     from snippetkit import child  # noqa: F401 - loaded once here, not in every child
+
     reply = sys.stdout
     reply.write(json.dumps({"ready": True, "cuda_initialized": cuda, "pid": os.getpid()}) + "\n")
     reply.flush()
