@@ -79,15 +79,7 @@ sitekit.report("table-compare", rows, tol="device")  # fp16 on a GPU, bfloat16 o
 sitekit.table("compare", ["cách tính", "tỉ lệ gradient đầu ra bằng 0", "sai số tương đối"], rows, fmt=".4f")
 for key, value in {"device": device.type, "amp_dtype": str(amp_dtype)[6:], "rows": rows}.items():
     sitekit.report(key, value, tol="device")
-recorded = {
-    "scale": scale,
-    "fp16_smallest": smallest,
-    "fp16_smallest_normal": fp16.tiny,
-    "fp16_max": fp16.max,
-    "tiny": tiny,
-    "tiny_fp16": in_fp16,
-    "tiny_rescued": rescued,
-    "n_outputs": n * d_out,
-}
+recorded = {"scale": scale, "fp16_smallest": smallest, "fp16_smallest_normal": fp16.tiny, "fp16_max": fp16.max,
+            "tiny": tiny, "tiny_fp16": in_fp16, "tiny_rescued": rescued, "n_outputs": n * d_out}
 for key, value in recorded.items():
     sitekit.report(key, value)
