@@ -57,11 +57,16 @@ def rows(report):
 
 def markdown(report):
     lines = [
+        "---",
+        "search:",
+        "  exclude: true",  # run times change every build: kept out of the search index
+        "---",
+        "",
         f"# {TITLE}",
         "",
         "Trang này được tạo tự động ở mỗi lần xây dựng trang web. Mỗi đoạn mã trên trang là một tệp "
-        "trong `snippets/`, chạy trong một tiến trình riêng; tệp nào không đổi thì kết quả được lấy "
-        "từ bộ nhớ đệm, kèm thời gian và bộ nhớ của lần chạy đã tạo ra kết quả đó.",
+        "trong `snippets/`, chạy trong một tiến trình (process) riêng; tệp nào không đổi thì kết quả "
+        "được lấy từ bộ nhớ đệm (cache), kèm thời gian và bộ nhớ của lần chạy đã tạo ra kết quả đó.",
         "",
     ]
     if report is None or not report.get("snippets"):
@@ -93,8 +98,8 @@ def markdown(report):
         "",
         "## Từng snippet, chậm nhất trước",
         "",
-        "Bộ nhớ đỉnh là RSS lớn nhất của tiến trình chạy snippet; trên GPU có thêm lượng bộ nhớ "
-        "CUDA được cấp phát tối đa.",
+        "Bộ nhớ đỉnh là RSS (resident set size) lớn nhất của tiến trình chạy snippet, tính cả các "
+        "thư viện đã nạp sẵn; trên GPU có thêm lượng bộ nhớ CUDA được cấp phát tối đa.",
         "",
         "| Snippet | Thời gian chạy | Bộ nhớ đỉnh (RSS) | Bộ nhớ CUDA tối đa | Thiết bị | Nguồn |",
         "| --- | ---: | ---: | ---: | --- | --- |",

@@ -35,8 +35,13 @@ def main(argv=None):
     parser.add_argument("--root", default=ROOT, help="project root (holds snippets/)")
     parser.add_argument("--build-dir", default=None, help="default: ROOT/_build")
     parser.add_argument("--shard", default=None, metavar="K/N", help="run only shard K of N")
-    parser.add_argument("--merge", nargs="+", default=[], metavar="DIR",
-                        help="first copy the cache of these shard build (or cache) folders into this build")
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        default=[],
+        metavar="DIR",
+        help="first copy the cache of these shard build (or cache) folders into this build",
+    )
     args = parser.parse_args(argv)
     runner = Runner(args.root, args.build_dir, device=args.device, jobs=args.jobs)
     if args.merge:

@@ -18,9 +18,7 @@ x = torch.randn(16, 4)
 y = torch.randn(16, 1)
 model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1))
 loss_fn = nn.MSELoss()
-loss_fn(model(x), y).backward()  # reference: one process, the whole batch
-full = torch.cat([p.grad.flatten() for p in model.parameters()])
-model.zero_grad()
+# No backward() in this process before the fork: autograd's worker threads do not survive a fork.
 
 
 # %% worker
@@ -46,6 +44,10 @@ with tempfile.TemporaryDirectory() as folder:
     init = "file://" + os.path.join(folder, "rendezvous")
     mp.start_processes(worker, args=(init, results), nprocs=world, start_method="fork")
 received = sorted(results.get() for _ in range(world))
+
+# %% compare
+loss_fn(model(x), y).backward()  # reference: one process, the whole batch
+full = torch.cat([p.grad.flatten() for p in model.parameters()])
 local = [torch.tensor(r[1]) for r in received]
 averaged = [torch.tensor(r[2]) for r in received]
 gap = max((a - full).abs().max().item() for a in averaged)

@@ -128,13 +128,32 @@ def test_shard_caches_merge_into_one_build_that_runs_nothing(project, tmp_path):
     script = os.path.join(ROOT, "scripts", "run_snippets.py")
     for k in (1, 2):
         done = subprocess.run(
-            [sys.executable, script, "--root", str(project), "--build-dir", str(tmp_path / f"shard{k}"), "--shard", f"{k}/2"],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                script,
+                "--root",
+                str(project),
+                "--build-dir",
+                str(tmp_path / f"shard{k}"),
+                "--shard",
+                f"{k}/2",
+            ],
+            capture_output=True,
+            text=True,
         )
         assert done.returncode == 0, done.stderr
     done = subprocess.run(
-        [sys.executable, script, "--root", str(project), "--merge", str(tmp_path / "shard1"), str(tmp_path / "shard2" / "cache")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            script,
+            "--root",
+            str(project),
+            "--merge",
+            str(tmp_path / "shard1"),
+            str(tmp_path / "shard2" / "cache"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     everything = discover(str(project / "snippets"))
@@ -148,8 +167,14 @@ def test_report_page_lists_snippets_slowest_first():
         "environment": {"device": "cuda", "python": "3.11.7", "torch": "2.13.0", "matplotlib": "3.11.2"},
         "snippets": {
             "fast": {"seconds": 0.1, "peak_rss_bytes": 2**20 * 100, "status": "cached", "device": "cuda"},
-            "slow": {"seconds": 2.5, "peak_rss_bytes": 2**20 * 300, "cuda_max_allocated_bytes": 2**20 * 64,
-                     "gpu_name": "NVIDIA H100", "status": "ran", "device": "cuda"},
+            "slow": {
+                "seconds": 2.5,
+                "peak_rss_bytes": 2**20 * 300,
+                "cuda_max_allocated_bytes": 2**20 * 64,
+                "gpu_name": "NVIDIA H100",
+                "status": "ran",
+                "device": "cuda",
+            },
         },
     }
     text = reportpage.markdown(report)
@@ -170,7 +195,10 @@ def test_report_page_is_in_the_site_with_every_snippet(site):
 def test_no_change_build_never_imports_torch(site, tmp_path):
     done = subprocess.run(
         [sys.executable, "-X", "importtime", MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert done.returncode == 0, done.stderr
     assert "snippets: 0 ran" in done.stderr

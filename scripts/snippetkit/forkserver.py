@@ -61,7 +61,8 @@ def _child(request):
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a fresh interpreter
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the worker's abort handler
         os.environ.clear()
         os.environ.update(request["env"])
         from snippetkit import child
@@ -82,33 +83,32 @@ def serve():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # abort(): kill the running snippets too
     cuda = _preload()
     from snippetkit import child  # noqa: F401 - loaded once here, not in every child
+
     reply = sys.stdout
     reply.write(json.dumps({"ready": True, "cuda_initialized": cuda, "pid": os.getpid()}) + "\n")
     reply.flush()
     running = {}  # pid -> (request id, hard deadline)
     stdin = sys.stdin.buffer
     pending = b""
-    open_input = True
     try:
-        while open_input or running:
-            if open_input:
-                ready, _, _ = select.select([stdin], [], [], POLL_SECONDS)
-                if ready:
-                    chunk = os.read(stdin.fileno(), 1 << 16)
-                    if not chunk:
-                        open_input = False
-                    pending += chunk
-                    while b"\n" in pending:
-                        line, pending = pending.split(b"\n", 1)
-                        request = json.loads(line)
-                        deadline = time.monotonic() + request["job"]["timeout"] + launch_mod.GRACE_SECONDS
-                        sys.stdout.flush()
-                        pid = os.fork()
-                        if pid == 0:
-                            _child(request)
-                        running[pid] = (request["id"], deadline)
-            else:
-                time.sleep(POLL_SECONDS)
+        while True:
+            ready, _, _ = select.select([stdin], [], [], POLL_SECONDS)
+            if ready:
+                chunk = os.read(stdin.fileno(), 1 << 16)
+                if not chunk:
+                    # The runner closed us, or died (killed, even by SIGKILL): nobody waits for
+                    # what still runs, so it is stopped in `finally`, at once.
+                    return
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    request = json.loads(line)
+                    deadline = time.monotonic() + request["job"]["timeout"] + launch_mod.GRACE_SECONDS
+                    sys.stdout.flush()
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(request)
+                    running[pid] = (request["id"], deadline)
             for pid, (request_id, deadline) in list(running.items()):
                 ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
                 if ended is None and time.monotonic() < deadline:
