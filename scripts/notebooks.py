@@ -75,7 +75,9 @@ def _outputs(cell, folder, tables):
         data = {"image/svg+xml": svg, "text/plain": figure["alt"]}
         outputs.append(v4.new_output("display_data", data=data))
     for table in cell["tables"]:
-        outputs.append(v4.new_output("display_data", data={"text/markdown": tables[table], "text/plain": tables[table]}))
+        outputs.append(
+            v4.new_output("display_data", data={"text/markdown": tables[table], "text/plain": tables[table]})
+        )
     return outputs
 
 
@@ -86,8 +88,10 @@ def build(name, folder, site_url, repo_url, pages=()):
     site_url = (site_url or "").rstrip("/") + "/"
     code_cells = result["cells"]
     summary = _docstring(code_cells[0]["code"]) if code_cells else ""
-    links = [f"[Mở trong Google Colab]({colab_url(repo_url, name)})",
-             f"[Tải tệp .ipynb]({site_url}{download_uri(name)})"]
+    links = [
+        f"[Mở trong Google Colab]({colab_url(repo_url, name)})",
+        f"[Tải tệp .ipynb]({site_url}{download_uri(name)})",
+    ]
     links += [f"[Trang dùng đoạn mã này: {title}]({site_url}{page[:-3]}/)" for page, title in pages]
     intro = (
         f"# Sổ tay {name}\n\n"
@@ -100,8 +104,9 @@ def build(name, folder, site_url, repo_url, pages=()):
     )
     cells = [v4.new_markdown_cell(intro), v4.new_code_cell(SETUP_CODE.format(repo=repo_url))]
     for number, cell in enumerate(code_cells, 1):
-        cells.append(v4.new_code_cell(cell["code"], execution_count=number,
-                                      outputs=_outputs(cell, folder, result["tables"])))
+        cells.append(
+            v4.new_code_cell(cell["code"], execution_count=number, outputs=_outputs(cell, folder, result["tables"]))
+        )
     for index, cell in enumerate(cells):
         cell["id"] = f"{name[:50]}-{index}".replace("_", "-")
     notebook = v4.new_notebook(cells=cells)
@@ -146,8 +151,10 @@ def overview(names, repo_url, pages_of, titles=None):
     ]
     for name in names:
         used = ", ".join(f"[{(titles or {}).get(p, p[:-3])}](../{p})" for p in pages_of.get(name, ())) or "—"
-        lines.append(f"| [`{name}`]({name}/index.ipynb) | {used} | [mở]({colab_url(repo_url, name)}) "
-                     f"| [{name}.ipynb]({name}.ipynb) |")
+        lines.append(
+            f"| [`{name}`]({name}/index.ipynb) | {used} | [mở]({colab_url(repo_url, name)}) "
+            f"| [{name}.ipynb]({name}.ipynb) |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -189,7 +196,7 @@ def link_snippets(markdown, repo_url, prefix=""):
             return match.group(0)
         done.add(name)
         line = (
-            f'{match.group("indent")}<small>Sổ tay: [`{name}`]({prefix}{page_uri(name)}) · '
+            f"{match.group('indent')}<small>Sổ tay: [`{name}`]({prefix}{page_uri(name)}) · "
             f"[Colab]({colab_url(repo_url, name)}) · [tải .ipynb]({prefix}{download_uri(name)})</small>\n\n"
         )
         return line + match.group(0)
@@ -208,10 +215,12 @@ _REMOTE_SCRIPTS = re.compile(
 
 
 def _math_to_arithmatex(fragment):
-    fragment = re.sub(r"\$\$(.+?)\$\$", lambda m: f'<div class="arithmatex">\\[{m.group(1)}\\]</div>',
-                      fragment, flags=re.DOTALL)
-    return re.sub(r"(?<![\\$])\$([^$\n]+?)\$", lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>',
-                  fragment)
+    fragment = re.sub(
+        r"\$\$(.+?)\$\$", lambda m: f'<div class="arithmatex">\\[{m.group(1)}\\]</div>', fragment, flags=re.DOTALL
+    )
+    return re.sub(
+        r"(?<![\\$])\$([^$\n]+?)\$", lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>', fragment
+    )
 
 
 def page_html(content):

@@ -113,5 +113,28 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
+def parity_markdown(parity):
+    """CPU vs GPU per snippet, from `scripts/parity.py` run on a machine with CUDA."""
+    if not parity or not parity.get("snippets"):
+        return ""
+    lines = [
+        "## CPU và GPU",
+        "",
+        f"Mọi snippet được chạy trên cả CPU và GPU ({parity.get('gpu')}, torch {parity.get('torch')}) "
+        "bằng `scripts/parity.py`, và mọi giá trị ghi lại được so sánh trong sai số mà snippet khai báo.",
+        "",
+        "| Snippet | CPU | GPU | CPU/GPU | Khớp nhau |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, row in sorted(parity["snippets"].items()):
+        cpu, gpu = row.get("cpu_seconds"), row.get("cuda_seconds")
+        ratio = f"{cpu / gpu:.2f}×" if cpu and gpu else "—"
+        where = " (chỉ chạy trên CPU)" if row.get("ran_on") == "cpu" else ""
+        verdict = ("có" if not row.get("problems") else "KHÔNG") + where
+        lines.append(f"| `{name}` | {_seconds(cpu)} | {_seconds(gpu)} | {ratio} | {verdict} |")
+    return "\n".join(lines) + "\n"
+
+
 def page_markdown(report_path):
-    return markdown(load(report_path))
+    parity = load(os.path.join(os.path.dirname(report_path), "parity.json"))
+    return markdown(load(report_path)) + ("\n" + parity_markdown(parity) if parity else "")

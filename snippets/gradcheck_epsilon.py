@@ -21,9 +21,7 @@ eps = np.logspace(-1, -13, 49)
 errors = {}
 for dtype in (torch.float64, torch.float32):
     x = torch.tensor(x0, dtype=dtype, device=device)
-    errors[dtype] = np.array([
-        abs(((f(x + e) - f(x - e)) / (2 * e)).item() - exact) for e in eps.tolist()
-    ])
+    errors[dtype] = np.array([abs(((f(x + e) - f(x - e)) / (2 * e)).item() - exact) for e in eps.tolist()])
 e64 = errors[torch.float64]
 in_square_law = (eps >= 1e-4) & (eps <= 1e-1)  # where truncation, not round-off, dominates
 slope = np.polyfit(np.log10(eps[in_square_law]), np.log10(e64[in_square_law]), 1)[0]

@@ -27,10 +27,12 @@ f(*p).backward()
 by_autograd = p.grad
 
 eps = 1e-6
-by_difference = torch.stack([
-    (f(*(point + eps * e)) - f(*(point - eps * e))) / (2 * eps)
-    for e in torch.eye(2, dtype=torch.float64, device=device)  # unit steps along x and along y
-])
+by_difference = torch.stack(
+    [
+        (f(*(point + eps * e)) - f(*(point - eps * e))) / (2 * eps)
+        for e in torch.eye(2, dtype=torch.float64, device=device)  # unit steps along x and along y
+    ]
+)
 for label, g in [("công thức", by_formula), ("autograd", by_autograd), ("sai phân trung tâm", by_difference)]:
     print(f"{label:>19}: ∇f = ({g[0]:+.10f}, {g[1]:+.10f})")
 gap = max((by_formula - by_autograd).abs().max(), (by_formula - by_difference).abs().max()).item()
@@ -52,8 +54,7 @@ f(AX, AY).sum().backward()  # each point's value depends only on itself: .grad i
 fig, ax = plt.subplots(figsize=(5.2, 4.6))  # matplotlib draws from CPU memory: .cpu() below
 levels = ax.contour(X.cpu(), Y.cpu(), f(X, Y).cpu(), levels=14, colors="C0", linewidths=1)
 ax.clabel(levels, fontsize=7)
-ax.quiver(AX.detach().cpu(), AY.detach().cpu(), AX.grad.cpu(), AY.grad.cpu(),
-          color="C1", angles="xy", width=0.004)
+ax.quiver(AX.detach().cpu(), AY.detach().cpu(), AX.grad.cpu(), AY.grad.cpu(), color="C1", angles="xy", width=0.004)
 ax.plot(*point.cpu(), "o", color="C2")
 ax.grid(False)
 ax.set(xlabel="x", ylabel="y", aspect="equal", title="Đường mức của f và mũi tên ∇f")

@@ -64,5 +64,9 @@ for name, (losses, path) in best.items():
 left.set(xlabel="$w_1$", ylabel="$w_2$", title="Đường đi trên mặt mất mát")
 right.set(yscale="log", ylim=(1e-12, 1e2), xlabel="bước", ylabel="mất mát", title="Mất mát theo bước")
 right.legend()
-sitekit.show(fig, "compare", alt="Trái: đường đi của bốn bộ tối ưu trong một thung lũng hẹp và dài. "
-             "Phải: mất mát theo bước, thang logarit, cho SGD, động lượng, RMSprop và Adam.")
+sitekit.show(
+    fig,
+    "compare",
+    alt="Trái: đường đi của bốn bộ tối ưu trong một thung lũng hẹp và dài. "
+    "Phải: mất mát theo bước, thang logarit, cho SGD, động lượng, RMSprop và Adam.",
+)

@@ -57,5 +57,9 @@ left.legend()
 right.plot(plain, label="không động lượng")
 right.plot(rolling, label="động lượng")
 right.set(xlabel="bước", ylabel="x")
-sitekit.show(fig, "roll", alt="Trái: hàm f có hai hố; hạ gradient thường dừng ở hố bên phải (cực tiểu địa phương), "
-             "có động lượng thì vượt qua đỉnh sang hố sâu hơn bên trái. Phải: x theo bước của hai cách.")
+sitekit.show(
+    fig,
+    "roll",
+    alt="Trái: hàm f có hai hố; hạ gradient thường dừng ở hố bên phải (cực tiểu địa phương), "
+    "có động lượng thì vượt qua đỉnh sang hố sâu hơn bên trái. Phải: x theo bước của hai cách.",
+)

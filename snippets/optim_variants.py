@@ -40,8 +40,10 @@ def train(batch_size):
 runs = {"gd": n, "minibatch": 8, "sgd": 1}  # batch sizes: whole data set, 8 samples, 1 sample
 for name, batch_size in runs.items():
     curve, updates, w, b = train(batch_size)
-    print(f"{name:9s} batch={batch_size:2d}: {updates:4d} lần cập nhật, mất mát cuối {curve[-1]:.4f}, "
-          f"w = {w:.3f}, b = {b:.3f}")
+    print(
+        f"{name:9s} batch={batch_size:2d}: {updates:4d} lần cập nhật, mất mát cuối {curve[-1]:.4f}, "
+        f"w = {w:.3f}, b = {b:.3f}"
+    )
     sitekit.report(f"{name}_curve", curve, tol=1e-4)
     sitekit.report(f"{name}_updates", updates)
     sitekit.report(f"{name}_batch", batch_size)
@@ -65,5 +67,9 @@ for name, label in labels.items():
 ax.axhline(sitekit.values["best_loss"], linestyle="--", color="C6", label="mất mát nhỏ nhất")
 ax.set(yscale="log", xlabel="epoch", ylabel="mất mát trên toàn bộ dữ liệu")
 ax.legend()
-sitekit.show(fig, "curves", alt="Ba đường mất mát theo epoch: hạ gradient toàn bộ dữ liệu giảm chậm nhất, "
-             "SGD theo minibatch và SGD từng mẫu giảm nhanh hơn nhiều tính theo epoch.")
+sitekit.show(
+    fig,
+    "curves",
+    alt="Ba đường mất mát theo epoch: hạ gradient toàn bộ dữ liệu giảm chậm nhất, "
+    "SGD theo minibatch và SGD từng mẫu giảm nhanh hơn nhiều tính theo epoch.",
+)

@@ -61,5 +61,9 @@ ax.plot(range(1, steps + 1), wrong, label="chia cho kích thước batch hai l�
 ax.plot(range(1, steps + 1), right, label="chỉ lấy trung bình")
 ax.set(yscale="log", xlabel="bước", ylabel="MSE trên batch")
 ax.legend()
-sitekit.show(fig, "curves", alt="MSE theo bước, thang logarit: chỉ lấy trung bình thì mất mát giảm rất nhanh; "
-             "chia thêm cho kích thước batch thì mất mát gần như nằm ngang.")
+sitekit.show(
+    fig,
+    "curves",
+    alt="MSE theo bước, thang logarit: chỉ lấy trung bình thì mất mát giảm rất nhanh; "
+    "chia thêm cho kích thước batch thì mất mát gần như nằm ngang.",
+)

@@ -61,6 +61,10 @@ for lr in rates:
     right.plot([abs(x - 1 / 3) for x in paths[lr]], linestyle="-" if lr < 1 / 3 else "--", label=f"lr = {lr:.2f}")
 right.set(yscale="log", ylim=(1e-17, 1e5), xlabel="bước", ylabel="|x − 1/3|", title="Khoảng cách tới cực tiểu")
 right.legend(ncol=2, fontsize=9)
-sitekit.show(fig, "sweep", alt="Trái: x theo bước với lr = 0.32 và 0.34, cả hai nhảy qua lại quanh 1/3; "
-             "với 0.32 biên độ nhỏ dần, với 0.34 biên độ lớn dần. Phải: khoảng cách tới cực tiểu theo bước "
-             "cho sáu tốc độ học, thang logarit: đường liền (lr < 1/3) đi xuống, đường nét đứt (lr > 1/3) đi lên.")
+sitekit.show(
+    fig,
+    "sweep",
+    alt="Trái: x theo bước với lr = 0.32 và 0.34, cả hai nhảy qua lại quanh 1/3; "
+    "với 0.32 biên độ nhỏ dần, với 0.34 biên độ lớn dần. Phải: khoảng cách tới cực tiểu theo bước "
+    "cho sáu tốc độ học, thang logarit: đường liền (lr < 1/3) đi xuống, đường nét đứt (lr > 1/3) đi lên.",
+)

@@ -26,8 +26,10 @@ for _ in range(depth):
     layers += [nn.Linear(width, width), nn.Sigmoid()]
 sigmoid_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 sigmoid_norms = layer_grad_norms(sigmoid_net)
-print(f"sigmoid: tầng ẩn cuối {sigmoid_norms[-2]:.2e}, tầng đầu {sigmoid_norms[0]:.2e}, "
-      f"tỉ số {sigmoid_norms[0] / sigmoid_norms[-2]:.1e}")
+print(
+    f"sigmoid: tầng ẩn cuối {sigmoid_norms[-2]:.2e}, tầng đầu {sigmoid_norms[0]:.2e}, "
+    f"tỉ số {sigmoid_norms[0] / sigmoid_norms[-2]:.1e}"
+)
 sitekit.report("sigmoid_norms", sigmoid_norms, tol=1e-3)
 
 # %% right
@@ -39,8 +41,10 @@ for _ in range(depth):
     layers += [linear, nn.ReLU()]
 relu_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 relu_norms = layer_grad_norms(relu_net)
-print(f"ReLU + khởi tạo Kaiming: tầng ẩn cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
-      f"tỉ số {relu_norms[0] / relu_norms[-2]:.1e}")
+print(
+    f"ReLU + khởi tạo Kaiming: tầng ẩn cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
+    f"tỉ số {relu_norms[0] / relu_norms[-2]:.1e}"
+)
 sitekit.report("relu_norms", relu_norms, tol=1e-3)
 sitekit.report("depth", depth)
 sitekit.report("sigmoid_ratio", sigmoid_norms[0] / sigmoid_norms[-2], tol=1e-3)
@@ -53,5 +57,9 @@ ax.plot(range(1, depth + 1), relu_norms[:-1], "s-", label="ReLU, khởi tạo Ka
 ax.set(yscale="log", xticks=range(1, depth + 1, 2), ylabel="chuẩn gradient của trọng số")
 ax.set_xlabel("tầng ẩn (1 = gần đầu vào nhất)")
 ax.legend()
-sitekit.show(fig, "norms", alt="Chuẩn gradient theo tầng, thang logarit: với sigmoid, chuẩn giảm theo cấp số "
-             "nhân khi đi về phía đầu vào; với ReLU và khởi tạo Kaiming, chuẩn gần như không đổi.")
+sitekit.show(
+    fig,
+    "norms",
+    alt="Chuẩn gradient theo tầng, thang logarit: với sigmoid, chuẩn giảm theo cấp số "
+    "nhân khi đi về phía đầu vào; với ReLU và khởi tạo Kaiming, chuẩn gần như không đổi.",
+)

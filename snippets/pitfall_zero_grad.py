@@ -36,6 +36,7 @@ sitekit.report("w", 0.5)
 sitekit.report("x", x)
 sitekit.report("y", y)
 
+
 # %% in-training
 def train(clear, steps=30, lr=0.02):  # same w0, same data, same lr; only zero_grad differs
     w = torch.tensor(0.5, device=device, requires_grad=True)

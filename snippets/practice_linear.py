@@ -66,5 +66,9 @@ ax.plot([steps_per_epoch * (e + 1) - 1 for e in range(epochs)], val_curve, "o-",
 ax.axhline(noise**2, linestyle="--", color="C6", label="phương sai của nhiễu")
 ax.set(yscale="log", xlabel="bước cập nhật", ylabel="MSE")
 ax.legend()
-sitekit.show(fig, "curve", alt="Mất mát MSE theo bước cập nhật, thang logarit: giảm nhanh trong epoch đầu "
-             "rồi nằm ngang quanh phương sai của nhiễu.")
+sitekit.show(
+    fig,
+    "curve",
+    alt="Mất mát MSE theo bước cập nhật, thang logarit: giảm nhanh trong epoch đầu "
+    "rồi nằm ngang quanh phương sai của nhiễu.",
+)

@@ -41,8 +41,11 @@ def test_notebook_holds_the_recorded_run(site, name):
         streams = [o for o in cell.outputs if o.output_type == "stream"]
         assert "".join(o.text for o in streams) == run["stdout"]
         assert all(o.name == "stdout" for o in streams)
-        svgs = [o.data["image/svg+xml"] for o in cell.outputs if o.output_type == "display_data"
-                and "image/svg+xml" in o.data]
+        svgs = [
+            o.data["image/svg+xml"]
+            for o in cell.outputs
+            if o.output_type == "display_data" and "image/svg+xml" in o.data
+        ]
         assert len(svgs) == len(run["figures"])
         for svg, figure in zip(svgs, run["figures"]):
             with open(os.path.join(BUILD, "out", name, figure["name"] + "-light.svg"), encoding="utf-8") as fh:
@@ -96,8 +99,11 @@ def test_page_html_marks_math_and_drops_cdn_scripts():
 
 def test_colab_url_from_repo_url():
     assert notebooks.colab_url("https://github.com/a/b", "n") == (
-        "https://colab.research.google.com/github/a/b/blob/gh-pages/notebooks/n.ipynb")
-    assert notebooks.colab_url("https://github.com/a/b.git/", "n").endswith("/github/a/b/blob/gh-pages/notebooks/n.ipynb")
+        "https://colab.research.google.com/github/a/b/blob/gh-pages/notebooks/n.ipynb"
+    )
+    assert notebooks.colab_url("https://github.com/a/b.git/", "n").endswith(
+        "/github/a/b/blob/gh-pages/notebooks/n.ipynb"
+    )
     with pytest.raises(ValueError):
         notebooks.colab_url("https://gitlab.com/a/b", "n")
 
@@ -113,5 +119,5 @@ def test_link_line_once_per_snippet_with_the_include_indent():
     page = '--8<-- "out/a_b/x.md"\n\n=== "Tab"\n\n    --8<-- "out/c/y.md"\n\n--8<-- "out/a_b/z.md"\n'
     out = notebooks.link_snippets(page, "https://github.com/o/r")
     assert out.count("notebooks/a_b/index.ipynb") == 1 and out.count("notebooks/c/index.ipynb") == 1
-    assert '    <small>Sổ tay: [`c`](notebooks/c/index.ipynb)' in out
+    assert "    <small>Sổ tay: [`c`](notebooks/c/index.ipynb)" in out
     assert out.index("notebooks/a_b/index.ipynb") < out.index('--8<-- "out/a_b/x.md"')

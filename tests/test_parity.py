@@ -50,3 +50,21 @@ def test_every_snippet_agrees_on_cpu_and_cuda():
     summary = parity.run_parity()
     failures = {n: r["problems"] for n, r in summary["snippets"].items() if r["problems"]}
     assert not failures, failures
+
+
+def test_report_page_shows_cpu_and_gpu_times_when_a_parity_run_exists():
+    import reportpage
+
+    parity = {
+        "gpu": "NVIDIA H100",
+        "torch": "2.11.0+cu130",
+        "snippets": {
+            "train_loop": {"cpu_seconds": 0.4, "cuda_seconds": 0.8, "ran_on": "cuda", "problems": []},
+            "scale_data_parallel": {"cpu_seconds": 0.2, "cuda_seconds": 0.1, "ran_on": "cpu", "problems": ["x"]},
+        },
+    }
+    text = reportpage.parity_markdown(parity)
+    assert "NVIDIA H100" in text
+    assert "| `train_loop` | 0.40 s | 0.80 s | 0.50× | có |" in text
+    assert "| `scale_data_parallel` | 0.20 s | 0.10 s | 2.00× | KHÔNG (chỉ chạy trên CPU) |" in text
+    assert reportpage.parity_markdown(None) == ""
