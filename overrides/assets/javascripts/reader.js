@@ -5,11 +5,13 @@
   "use strict";
 
   function markScrollableFormulas() {
-    document.querySelectorAll(".math-display").forEach(function (box) {
+    // notebook pages (mkdocs-jupyter) scroll their code cells the same way
+    document.querySelectorAll(".math-display, .highlight-ipynb").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
+        var formula = box.classList.contains("math-display");
         box.tabIndex = 0;
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "Công thức (cuộn ngang để xem hết)");
+        box.setAttribute("aria-label", (formula ? "Công thức" : "Mã") + " (cuộn ngang để xem hết)");
       } else {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
