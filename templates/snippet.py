@@ -1,4 +1,4 @@
-# Directives, if needed, go on the very first lines (before the docstring), one per line:
+# Directives, if needed, go at the top (before or right after the docstring), one per line:
 # `# sitekit: timeout=SECONDS`, `# sitekit: device=cpu`, `# sitekit: page=none`.
 """Template: the gradient of f(x) = x² is 2x, checked with autograd and plotted.
 

@@ -255,3 +255,17 @@ def test_each_snippet_gets_a_fresh_process(project):
 
     torch.manual_seed(0)
     assert values(project, "second") == {"lw": 2.0, "r": pytest.approx(torch.rand(1).item())}
+
+
+def test_directives_may_follow_the_docstring(project):
+    project(
+        "slow",
+        '''\
+        """A docstring first, then the directive."""
+        # sitekit: timeout=2
+        import time
+        time.sleep(30)
+        ''',
+    )
+    with pytest.raises(SnippetFailure, match=r"snippets/slow.py:4: Timeout: still running after 2 s"):
+        project.run("slow")

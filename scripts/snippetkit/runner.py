@@ -6,6 +6,7 @@ Layout under the build folder (git ignores it):
   report.json      what ran, where, how long, how much memory (for the report page)
 """
 
+import ast
 import fcntl
 import json
 import os
@@ -67,15 +68,23 @@ def discover(snippets_dir):
 
 
 def directives(path):
-    """`# sitekit: key=value` lines at the top of a snippet (before its first code line)."""
-    found = {}
+    """`# sitekit: key=value` lines at the top of a snippet: before its first statement other
+    than the module docstring (so above or below the docstring both work)."""
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip() and not line.startswith("#"):
-                break
-            match = DIRECTIVE.match(line.strip())
-            if match:
-                found[match.group(1)] = match.group(2)
+        source = fh.read()
+    lines = source.splitlines()
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        body = []  # the run itself reports the syntax error with its line
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        body = body[1:]  # the docstring
+    end = body[0].lineno - 1 if body else len(lines)
+    found = {}
+    for line in lines[:end]:
+        match = DIRECTIVE.match(line.strip())
+        if match:
+            found[match.group(1)] = match.group(2)
     return found
 
 
