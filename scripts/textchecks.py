@@ -217,7 +217,8 @@ def main(argv=None):
     paths = list(sys.argv[1:] if argv is None else argv) or default_files()
     problems = []
     for path in paths:
-        display = os.path.relpath(path, ROOT) if os.path.isabs(path) else path
+        inside = os.path.isabs(path) and os.path.abspath(path).startswith(ROOT + os.sep)
+        display = os.path.relpath(path, ROOT) if inside else path  # paths outside stay as given
         problems += check_file(path, display)
     for problem in problems:
         print(problem)

@@ -228,8 +228,22 @@ def clear_screenshots():
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
 
 
-def search(page, query):
-    """Type a query into Material's search box; (result page paths in order, highlighted words)."""
+def search(page, query, attempts=2):
+    """Type a query into Material's search box; (result page paths in order, highlighted words).
+
+    Material renders long result lists in steps as the list is scrolled; on a slow machine that
+    can miss a step, so a query that times out is typed once more before the test fails."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    for attempt in range(attempts):
+        try:
+            return _search_once(page, query)
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+
+
+def _search_once(page, query):
     page.keyboard.press("Escape")
     box = page.locator("input.md-search__input")
     box.click()
