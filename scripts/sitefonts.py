@@ -30,10 +30,18 @@ def _blocks(package, weight, style):
         raise FontError(f"{path} is missing: run `npm ci` in the project root")
     with open(path, encoding="utf-8") as fh:
         css = fh.read()
+    found = {}
     for name, block in BLOCK.findall(css):
         subset = name[len(package) + 1 : -len(f"-{weight}-{style}")]
         if subset in SUBSETS:
-            yield block
+            found[subset] = block
+    # A browser checks overlapping faces last-declared first. Fontsource declares vietnamese
+    # before latin-ext, whose range also holds ă đ ĩ ũ ơ ư, so every Vietnamese page fetched both
+    # files; declared after it, the vietnamese subset serves those letters and latin-ext is
+    # fetched only for the rarer letters that are in it alone.
+    for subset in ("latin-ext", "vietnamese", "latin"):
+        if subset in found:
+            yield found[subset]
 
 
 def faces():

@@ -86,6 +86,12 @@ def test_fonts_are_self_hosted_with_the_vietnamese_subset(site):
             assert f"{family}-{subset}-400-normal.woff2" in urls
     assert not re.search(r"cyrillic|greek|math|symbols", css)
     assert '--md-text-font: "Roboto"' in css and '--md-code-font: "Roboto Mono"' in css
+    # overlapping faces are tried last-declared first: vietnamese after latin-ext, so that ă đ ơ ư
+    # come from the vietnamese file and a Vietnamese page does not also fetch latin-ext
+    for family in ("roboto", "roboto-mono"):
+        for face in ("400-normal", "700-normal", "400-italic"):
+            order = [urls.index(f"{family}-{subset}-{face}.woff2") for subset in ("latin-ext", "vietnamese", "latin")]
+            assert order == sorted(order), (family, face)
 
 
 # elements that make the browser fetch their URL (a canonical <link> or an <a> fetches nothing)
@@ -139,3 +145,13 @@ def test_searchable_text_keeps_prose_and_each_formula_once(tmp_path):
     renderer.close()
     text = " ".join(re.sub(r"<[^>]+>", " ", sitesearch.searchable(page)).split())
     assert text == "Tỉ số ∂L∂w rồi x2&lt;1"
+
+
+def test_heading_anchors_keep_d_and_drop_only_diacritics(site):
+    import vislug
+
+    assert vislug.slugify("Bắt đầu từ đâu?", "-") == "bat-dau-tu-dau"
+    assert vislug.slugify("Đạo hàm của các hàm kích hoạt", "-") == "dao-ham-cua-cac-ham-kich-hoat"
+    with open(os.path.join(site, "lan-truyen-nguoc", "index.html"), encoding="utf-8") as fh:
+        html = fh.read()
+    assert 'id="dao-ham-cua-cac-ham-kich-hoat"' in html and 'id="ao-ham-cua-cac-ham-kich-hoat"' not in html

@@ -1,0 +1,12 @@
+"""Heading anchors that keep Vietnamese readable: "Bắt đầu từ đâu" becomes `#bat-dau-tu-dau`.
+
+Python-Markdown's slugify drops every letter that has no ASCII decomposition, and "đ" has none, so
+the anchor read `#bat-au-tu-au`. Here "đ"/"Đ" become "d"/"D" first; the rest is the usual slugify
+(diacritics dropped, lower case, spaces to dashes). Set as toc's slugify by scripts/mkdocs_hooks.py.
+"""
+
+from markdown.extensions.toc import slugify as ascii_slugify
+
+
+def slugify(value, separator):
+    return ascii_slugify(value.replace("đ", "d").replace("Đ", "D"), separator)
