@@ -19,20 +19,30 @@ from mkdocs.structure.files import File
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, SCRIPTS)
 
+import csspurge  # noqa: E402
 import mathrender  # noqa: E402
+import notebookassets  # noqa: E402
 import notebooks  # noqa: E402
 import pagechecks  # noqa: E402
 import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
 import sitefonts  # noqa: E402
 import sitesearch  # noqa: E402
+import vislug  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure, discover, warm_up  # noqa: E402
 
 ROOT = os.path.dirname(SCRIPTS)
 BUILD = os.path.join(ROOT, "_build")
 OUT = os.path.join(BUILD, "out")
 KATEX_CSS = "assets/katex/katex.min.css"
-_state = {"sources": {}, "katex": None, "site_dir": None}
+_state = {
+    "sources": {},
+    "katex": None,
+    "site_dir": None,
+    "stylesheets": {},
+    "notebook_classes": set(),
+    "notebook_files": [],
+}
 log = logging.getLogger("mkdocs.hooks.snippets")
 
 
@@ -50,6 +60,7 @@ def on_config(config):
         if stylesheet not in config.extra_css:
             config.extra_css.insert(0, stylesheet)
     sitesearch.install()
+    config.mdx_configs.setdefault("toc", {})["slugify"] = vislug.slugify
     _state["site_dir"] = config.site_dir
     pagechecks.locate_link_warnings(config.docs_dir)
     notebooks.configure(config, os.path.join(ROOT, "snippets"))
@@ -58,6 +69,9 @@ def on_config(config):
 
 def on_pre_build(config):
     _state["sources"].clear()
+    _state["stylesheets"].clear()
+    _state["notebook_classes"].clear()
+    _state["notebook_files"].clear()
     _stop_on(pagechecks.source_errors(ROOT, config))
     device = os.environ.get("DOCS_DEVICE", "cpu")
     try:
@@ -121,6 +135,9 @@ def on_page_content(html, page, config, files):
     if notebooks.is_notebook(page):
         page.meta["search"] = {"exclude": True}  # the lesson pages, not their notebook copies, are found
         html = notebooks.page_html(html)
+        prefix = notebookassets.root_prefix(page.url)
+        html = notebookassets.external_styles(html, prefix, _state["stylesheets"])
+        html = notebookassets.linked_figures(html, page.file.src_uri.split("/")[1], OUT, prefix)
     try:
         return _state["katex"].render_page(html, source, path)
     except mathrender.MathError as error:
@@ -128,11 +145,15 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
+    if notebooks.is_notebook(page):
+        _state["notebook_classes"] |= csspurge.classes_in(output)
+        _state["notebook_files"].append(page.file.abs_dest_path)
     _stop_on(pagechecks.built_page_errors(output, os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)))
     return output
 
 
 def on_post_build(config):
+    notebookassets.write(config.site_dir, _state["stylesheets"], _state["notebook_classes"], _state["notebook_files"])
     _close_katex()
 
 

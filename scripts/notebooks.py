@@ -6,13 +6,14 @@ each notebook is a page (`notebooks/NAME/`, rendered by mkdocs-jupyter, never ex
 download (`notebooks/NAME.ipynb`, the path the "open in Colab" links use on the gh-pages branch).
 """
 
+import hashlib
 import json
 import os
 import re
-import shutil
 
 import nbformat
 from nbformat import v4
+from snippetkit.files import remove_quietly, write_if_changed
 
 SECTION = "Sổ tay Jupyter"
 OVERVIEW = "notebooks/index.md"
@@ -123,18 +124,43 @@ def write_all(out_root, src_dir, site_url, repo_url, pages_of, titles=None):
     names = sorted(n for n in os.listdir(out_root) if os.path.isfile(os.path.join(out_root, n, "result.json")))
     if os.path.isdir(folder):
         for stale in set(os.listdir(folder)) - set(names):
-            shutil.rmtree(os.path.join(folder, stale))
+            remove_quietly(os.path.join(folder, stale))
     texts = {}
     for name in names:
         pages = [(p, (titles or {}).get(p, p[:-3])) for p in pages_of.get(name, ())]
-        notebook = build(name, os.path.join(out_root, name), site_url, repo_url, pages)
-        texts[name] = text = nbformat.writes(notebook) + "\n"
         path = os.path.join(src_dir, page_uri(name))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+        key = _inputs_key(os.path.join(out_root, name), site_url, repo_url, pages)
+        texts[name] = _reuse(path, key)
+        if texts[name] is None:
+            notebook = build(name, os.path.join(out_root, name), site_url, repo_url, pages)
+            texts[name] = nbformat.writes(notebook) + "\n"
+            remove_quietly(path + ".key")  # a write cut short must not look current next time
+            write_if_changed(path, texts[name])
+            write_if_changed(path + ".key", key)
     return texts
+
+
+def _inputs_key(folder, site_url, repo_url, pages):
+    """A hash of everything a notebook is made from, this module's code included."""
+    digest = hashlib.sha256(json.dumps([site_url, repo_url, pages]).encode())
+    for path in [os.path.abspath(__file__)] + sorted(
+        os.path.join(folder, f) for f in os.listdir(folder) if f == "result.json" or f.endswith("-light.svg")
+    ):
+        with open(path, "rb") as fh:
+            digest.update(os.path.basename(path).encode() + b"\0" + fh.read())
+    return digest.hexdigest()
+
+
+def _reuse(path, key):
+    """The notebook text written last time if it was made from the same inputs, else None."""
+    try:
+        with open(path + ".key", encoding="utf-8") as fh:
+            if fh.read() != key:
+                return None
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
 
 
 def overview(names, repo_url, pages_of, titles=None):

@@ -10,6 +10,7 @@ import pytest
 from conftest import BUILD, ROOT, read_page
 from snippetkit.runner import discover
 
+import csspurge
 import notebooks
 
 SNIPPETS = discover(os.path.join(ROOT, "snippets"))
@@ -69,7 +70,10 @@ def test_notebook_page_is_rendered_without_remote_scripts(site, name):
 
 def test_math_in_a_notebook_is_rendered_by_katex(site):
     html = read_page(site, "notebooks/scale_accumulation")
-    assert 'class="katex"' in html and "\\nabla" not in html.split("jp-RenderedMarkdown", 2)[1][:3000]
+    cell = html.split('class="jp-RenderedHTMLCommon jp-RenderedMarkdown', 2)[1].split("<pre>")[0]
+    assert 'class="katex"' in cell and "\\nabla" in cell  # the TeX source is kept in the MathML
+    shown = re.sub(r"<annotation\b.*?</annotation>", "", cell, flags=re.DOTALL)
+    assert "\\nabla" not in shown and "$" not in shown  # no formula left as raw TeX
 
 
 def test_notebooks_section_in_nav_and_links_from_pages(site):
@@ -121,3 +125,39 @@ def test_link_line_once_per_snippet_with_the_include_indent():
     assert out.count("notebooks/a_b/index.ipynb") == 1 and out.count("notebooks/c/index.ipynb") == 1
     assert "    <small>Sổ tay: [`c`](notebooks/c/index.ipynb)" in out
     assert out.index("notebooks/a_b/index.ipynb") < out.index('--8<-- "out/a_b/x.md"')
+
+
+def test_purge_keeps_only_rules_a_page_can_match():
+    css = (
+        '/* c */ @charset "UTF-8";.w .used{color:red}.w .gone{color:blue}.w .used,.w .gone:hover{margin:0}'
+        ".w .used:not(.absent){padding:1px}@media (max-width:10px){.w .gone{x:y}.w{z:w}}"
+        '@keyframes k{from{opacity:0}}.w :root{--a:var(--b);--b:1px;--icon:url("data:image/svg+xml;a=b");'
+        "--unused:2px}.w .used{width:var(--a)}"
+    )
+    out = csspurge.purge(css, {"w", "used"})
+    assert ".w .used{color:red}" in out and ".gone{color:blue}" not in out
+    assert ".w .used{margin:0}" in out  # the selector list loses only its unmatchable part
+    assert ".w .used:not(.absent){padding:1px}" in out  # :not() matches by absence
+    assert "@media (max-width:10px){.w{z:w}}" in out and "@keyframes k{from{opacity:0}}" in out
+    assert "--a:var(--b)" in out and "--b:1px" in out  # reached through var(--a)
+    assert "--icon" not in out and "--unused" not in out and "/* c */" not in out
+    assert csspurge.classes_in('<p class="a  b"><i class="c">') == {"a", "b", "c"}
+
+
+@pytest.mark.parametrize("name", ["lr_explorer", "train_loop"])
+def test_notebook_page_is_light(site, name):
+    """No inline JupyterLab CSS and no base64 figures: one shared purged stylesheet, and the
+    snippet's own lazy SVG files (both themes) with the snippet's alt text."""
+    html = read_page(site, f"notebooks/{name}")
+    assert len(html.encode()) < 200_000
+    assert "<style" not in html and "data:image" not in html
+    links = re.findall(r'href="\.\./\.\./(assets/stylesheets/notebook-[0-9a-f]{12}\.css)"', html)
+    assert len(links) == 1
+    css_path = os.path.join(site, links[0])
+    assert os.path.getsize(css_path) < 60_000 and ".jp-OutputArea" in open(css_path, encoding="utf-8").read()
+    figures = re.findall(
+        r'<img alt="([^"]+)" src="\.\./\.\./out/' + name + r'/([\w-]+)-(light|dark)\.svg#only-\3"', html
+    )
+    assert figures and {scheme for _, _, scheme in figures} == {"light", "dark"}
+    assert all(os.path.isfile(os.path.join(site, "out", name, f"{fig}-{s}.svg")) for _, fig, s in figures)
+    assert "No description has been provided" not in html
