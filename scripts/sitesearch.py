@@ -19,6 +19,7 @@ SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
 MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
 ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
+PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
 
 
 def lunr_vi_script(original_path):
@@ -61,7 +62,8 @@ def formula_text(katex_html):
 
 
 def searchable(page_html):
-    """page_html with each KaTeX formula replaced by formula_text, for the search index only."""
+    """page_html with each KaTeX formula replaced by formula_text and the highlighting spans of
+    code blocks dropped, for the search index only."""
     parts, cursor = [], 0
     for match in KATEX_OPEN.finditer(page_html):
         if match.start() < cursor:
@@ -70,7 +72,9 @@ def searchable(page_html):
         parts += [page_html[cursor : match.start()], " ", formula_text(page_html[match.start() : end]), " "]
         cursor = end
     parts.append(page_html[cursor:])
-    return "".join(parts)
+    # highlighted code is one <span> per token: the text is what search needs, and the parser
+    # (pure Python) then reads a few tags instead of thousands
+    return PRE.sub(lambda m: SPAN_TAG.sub("", m.group(0)), "".join(parts))
 
 
 def install():
@@ -82,6 +86,8 @@ def install():
         return
 
     def add_entry_from_context(self, page):
+        if (page.meta.get("search") or {}).get("exclude"):
+            return None
         content = page.content
         page.content = searchable(content)
         try:

@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPLACEMENT = "\ufffd"
 ALLOW = "textchecks: allow"  # on a line that shows a broken example on purpose (docs/dong-gop.md)
 ALLOWED_CONTROLS = {"\t"}
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 SCRIPT_TAG = re.compile(r"<\s*script\b", re.IGNORECASE)
@@ -92,14 +93,20 @@ def _not_nfc(line):
     return 1, "text not in Unicode NFC"
 
 
+_VISIBLE = set()  # characters already found visible: most lines repeat the same few hundred
+
+
 def _invisible(ch):
-    if ch in ALLOWED_CONTROLS:
+    if ch in ALLOWED_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
+        _VISIBLE.add(ch)
         return False
-    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+    return True
 
 
 def check_encoding_line(line):
     """(column, message) problems of one line of any text file."""
+    if line.isascii() and not _ASCII_CONTROL.search(line):
+        return []  # plain ASCII can be neither mojibake nor denormalized: most lines stop here
     found = []
     message = _mojibake(line)
     if message:
@@ -112,10 +119,10 @@ def check_encoding_line(line):
                 "replacement character U+FFFD: some text was lost when it was decoded; retype it from the source",
             )
         )
-    for column, ch in enumerate(line, 1):
-        if _invisible(ch):
-            found.append((column, f"invisible character {_char_name(ch)}: delete it (it is easy to paste by accident)"))
-            break
+    hidden = [ch for ch in set(line) - _VISIBLE if _invisible(ch)]
+    if hidden:
+        column, ch = min((line.index(ch) + 1, ch) for ch in hidden)
+        found.append((column, f"invisible character {_char_name(ch)}: delete it (it is easy to paste by accident)"))
     nfc = _not_nfc(line)
     if nfc:
         found.append(nfc)
@@ -200,7 +207,15 @@ def check_file(path, display=None, page=None):
         return [Problem(display, line, column, f"not valid UTF-8 ({error.reason}): save the file as UTF-8")]
     if page is None:
         page = path.endswith(".md")
-    return check_text(text, display, page=page)
+    key = (display, page, text)
+    if key not in _CHECKED:  # `mkdocs serve` checks every file again on each rebuild
+        if len(_CHECKED) > 4096:
+            _CHECKED.clear()
+        _CHECKED[key] = check_text(text, display, page=page)
+    return list(_CHECKED[key])
+
+
+_CHECKED = {}
 
 
 def default_files(root=ROOT):

@@ -171,3 +171,23 @@ def test_two_site_builds_at_once_both_succeed(tmp_path, warm_copy):
         open(tmp_path / "site-2" / "index.html", encoding="utf-8") as b,
     ):
         assert a.read() == b.read()
+
+
+def test_syncing_an_output_leaves_another_builds_files_alone(tmp_path):
+    """Two builds sync the same cache entry into the same output folder: neither may remove the
+    other's temporary file or stamp (the first CI run of the sync stamp failed on that race)."""
+    from snippetkit.files import STAMP, remove_quietly, sync_dir
+
+    source, target = tmp_path / "entry", tmp_path / "out"
+    source.mkdir()
+    (source / "result.json").write_text("{}", encoding="utf-8")
+    target.mkdir()
+    (target / ".tmp-other-build").write_text("half written", encoding="utf-8")
+    (target / "stale.svg").write_text("<svg/>", encoding="utf-8")
+    sync_dir(str(source), str(target))
+    assert sorted(os.listdir(target)) == sorted([".tmp-other-build", STAMP, "result.json"])
+    (target / STAMP).unlink()  # the other build removed it first: syncing again must not fail
+    (target / "result.json").write_text("{} ", encoding="utf-8")
+    sync_dir(str(source), str(target))
+    assert (target / "result.json").read_text(encoding="utf-8") == "{}"
+    remove_quietly(str(target / "never-there"))

@@ -37,20 +37,56 @@ def write_if_changed(path, data):
     return True
 
 
+STAMP = ".synced"
+
+
+def _listing(folder):
+    """{name: (size, mtime_ns)} of the plain files in folder, dotfiles left out; None if absent."""
+    try:
+        with os.scandir(folder) as entries:
+            return {
+                e.name: (e.stat().st_size, e.stat().st_mtime_ns)
+                for e in entries
+                if not e.name.startswith(".") and e.is_file()
+            }
+    except FileNotFoundError:
+        return None
+
+
 def sync_dir(source, target):
-    """Make target hold exactly source's files (flat), rewriting only changed ones."""
+    """Make target hold exactly source's files (flat), rewriting only changed ones. The target
+    keeps a stamp of the source's listing (names, sizes, modification times): when the source
+    is unchanged since the last sync and the target still has the same files and sizes, the
+    files are not read again."""
+    stamp_path = os.path.join(target, STAMP)
+    source_listing = _listing(source)
+    signature = repr(sorted(source_listing.items()))
+    try:
+        with open(stamp_path, encoding="utf-8") as fh:
+            target_listing = _listing(target)
+            sizes = {name: size for name, (size, _) in source_listing.items()}
+            if fh.read() == signature and {n: s for n, (s, _) in target_listing.items()} == sizes:
+                return
+    except FileNotFoundError:
+        pass
     os.makedirs(target, exist_ok=True)
-    wanted = set()
-    for name in sorted(os.listdir(source)):
-        path = os.path.join(source, name)
-        if os.path.isfile(path) and not name.startswith("."):
-            wanted.add(name)
-            with open(path, "rb") as fh:
-                write_if_changed(os.path.join(target, name), fh.read())
+    remove_quietly(stamp_path)  # an interrupted sync must not look complete
+    for name in sorted(source_listing):
+        with open(os.path.join(source, name), "rb") as fh:
+            write_if_changed(os.path.join(target, name), fh.read())
     for name in os.listdir(target):
-        if name not in wanted:
-            path = os.path.join(target, name)
-            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        # Dotfiles are the stamp and another build's temporary files: never copied, never removed.
+        if name not in source_listing and not name.startswith("."):
+            remove_quietly(os.path.join(target, name))
+    write_if_changed(stamp_path, signature)
+
+
+def remove_quietly(path):
+    """Remove a file or folder that another build may have removed already."""
+    try:
+        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def remove_tree(path):

@@ -72,6 +72,8 @@ def directives(path):
     than the module docstring (so above or below the docstring both work)."""
     with open(path, encoding="utf-8") as fh:
         source = fh.read()
+    if "sitekit:" not in source:
+        return {}  # most snippets: no need to parse them
     lines = source.splitlines()
     try:
         body = ast.parse(source).body
