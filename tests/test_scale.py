@@ -5,6 +5,8 @@ Expected values are computed here independently (numpy backprop, numpy float16, 
 
 import math
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -125,3 +127,33 @@ def test_built_page_shows_the_numbers(outputs, site):
 def test_snippets_stay_short(name):
     with open(os.path.join(os.path.dirname(BUILD), "snippets", name + ".py")) as fh:
         assert len(fh.read().splitlines()) <= 85
+
+
+def _run_under_cuda_fork_rule(path):
+    """Run a snippet file as `__main__` after tests/cuda_fork_rule.py; return the finished process."""
+    tests = os.path.dirname(os.path.abspath(__file__))
+    snippets = os.path.join(os.path.dirname(tests), "snippets")
+    code = f"import cuda_fork_rule, runpy; runpy.run_path({path!r}, run_name='__main__')"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([tests, snippets]), "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=snippets, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_data_parallel_snippet_forks_before_any_backward(tmp_path):
+    """A GPU machine's torch refuses autograd in a child forked after backward(); the first GPU run
+    failed on exactly that. Under the emulated rule the snippet runs, and a copy with one backward()
+    moved before the fork fails with torch's message, so the emulation is live."""
+    path = os.path.join(os.path.dirname(BUILD), "snippets", "scale_data_parallel.py")
+    done = _run_under_cuda_fork_rule(path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "cùng gradient: True" in done.stdout
+
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read()
+    planted = source.replace("\n# %% worker\n", "\nloss_fn(model(x), y).backward()\n\n# %% worker\n", 1)
+    assert planted != source
+    (tmp_path / "planted.py").write_text(planted, encoding="utf-8")
+    done = _run_under_cuda_fork_rule(str(tmp_path / "planted.py"))
+    assert done.returncode != 0
+    assert "Unable to handle autograd's threading" in done.stderr
