@@ -7,18 +7,19 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
   2. no-change snippet stage (everything cached)
   3. no-change `mkdocs build`  vs  the same build with DOCS_SKIP_SNIPPETS=1
   4. one edited snippet under `mkdocs serve`: from saving the file to the new output in the page
-  5. cold and no-change builds  vs  the same snippets as notebooks built by mkdocs-jupyter (execute: true)
-  6. page weight: bytes of a first visit to each page, and what a second page adds, as a static
-     host serves them (text gzip-compressed; a light-theme visitor, who never fetches the hidden
-     dark variant of a lazy image); the raw, uncompressed upper bound is printed beside it
+  5. cold and no-change builds  vs  the same site built the way a mkdocs-jupyter user would: our
+     runner off and every notebook executed by mkdocs-jupyter (`execute: true`, its own cache);
+     for reference also the snippets alone as notebooks in a bare mkdocs-jupyter site
+  6. page weight, measured in chromium (scripts/pageweight.py): bytes a first visit to each page
+     transfers (gzip-compressed as static hosts send text; light and dark scheme), and the most a
+     second page adds; the uncompressed size is printed beside it
 
-Options: --repeat N (no-change builds are repeated, the fastest is kept), --skip serve,jupyter,...,
---json PATH (write the figures), --keep (leave the temporary folder).
+Options: --repeat N (no-change builds are repeated, the fastest is kept), --skip LIST (any of
+sequential, jupyter, notebooks-only, weight, serve), --json PATH (write the figures), --keep (leave
+the temporary folder).
 """
 
 import argparse
-import gzip
-import html.parser
 import json
 import os
 import re
@@ -35,6 +36,7 @@ SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(SCRIPTS)
 sys.path.insert(0, SCRIPTS)
 
+import pageweight  # noqa: E402
 from snippetkit import forkserver  # noqa: E402
 from snippetkit.cells import split_cells  # noqa: E402
 from snippetkit.runner import Runner, discover  # noqa: E402
@@ -42,6 +44,9 @@ from snippetkit.runner import Runner, discover  # noqa: E402
 BIN = os.path.dirname(sys.executable)
 MKDOCS = os.path.join(BIN, "mkdocs")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+# Notebook kernels keep Jupyter's own inline matplotlib backend, as for any mkdocs-jupyter user:
+# with Agg the figures would silently vanish from the executed notebooks.
+KERNEL_ENV = {k: v for k, v in ENV.items() if k != "MPLBACKEND"}
 INCLUDE = re.compile(r'--8<--\s+"out/([a-z0-9_-]+)/([a-z0-9_-]+)(\.md|\.out\.md)"')
 FULL_INCLUDE = re.compile(r'--8<--\s+"out/([a-z0-9_-]+)/full\.md"')
 SERVING = re.compile(r"Serving on (http://\S+/)")
@@ -79,12 +84,13 @@ def build(project, site, env=None):
     return timed([MKDOCS, "build", "--strict", "--site-dir", site], project, env)
 
 
-def fastest_builds(project, site, repeat, variants):
-    """{variant: the fastest of `repeat` builds}, the variants interleaved: on a busy machine the
-    minimum is the figure least disturbed by other load, and interleaving shares the load out."""
+def fastest_builds(repeat, variants):
+    """{variant: the fastest of `repeat` builds}, variants {name: (project, site, env)} interleaved:
+    on a busy machine the minimum is the figure least disturbed by other load, and interleaving
+    shares the load out."""
     best = {name: float("inf") for name in variants}
     for _ in range(repeat):
-        for name, env in variants.items():
+        for name, (project, site, env) in variants.items():
             best[name] = min(best[name], build(project, site, env)[0])
     return best
 
@@ -124,7 +130,8 @@ def measure_stage_and_build(project, names, repeat, figures, skip):
     figures["nochange_stage_s"] = min(stage(project)[0] for _ in range(max(3, repeat)))
     say("no-change builds, with and without the snippet stage ...")
     site = os.path.join(project, "site")
-    best = fastest_builds(project, site, repeat, {"nochange": ENV, "skip": {**ENV, "DOCS_SKIP_SNIPPETS": "1"}})
+    skip_env = {**ENV, "DOCS_SKIP_SNIPPETS": "1"}
+    best = fastest_builds(repeat, {"nochange": (project, site, ENV), "skip": (project, site, skip_env)})
     figures["nochange_build_s"] = best["nochange"]
     figures["skip_snippets_build_s"] = best["skip"]
     cold = min(figures["cold_stage_s"], figures["cold_stage_direct_s"])
@@ -256,10 +263,30 @@ def measure_serve(project, figures):
     )
 
 
-# --- 5: the same snippets as mkdocs-jupyter notebooks ---------------------------------------
+# --- 5: the same site, its notebooks executed by mkdocs-jupyter ----------------------------
 
 
-def notebook_project(project, folder, names):
+def jupyter_site_project(project, folder):
+    """The same site built the way a mkdocs-jupyter user would: our runner off (DOCS_SKIP_SNIPPETS=1,
+    the lesson pages keep the outputs already recorded) and every notebook executed by
+    mkdocs-jupyter (`execute: true`), its cache starting empty. Same pages, same theme, same hooks
+    otherwise: the two builds differ only in who runs the code and how it is cached."""
+    ignore = shutil.ignore_patterns("site", "jupyter-cache", "serve.log", "_build_cold")
+    shutil.copytree(project, folder, symlinks=True, ignore=ignore)
+    path = os.path.join(folder, "mkdocs.yml")
+    with open(path, encoding="utf-8") as fh:
+        config = fh.read()
+    executed = re.sub(r"(?m)^(\s+execute:) false\b", r"\1 true", config)
+    if executed == config:
+        raise SystemExit("mkdocs.yml: no `execute: false` under mkdocs-jupyter to switch on")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(executed)
+    return folder
+
+
+def notebooks_only_project(project, folder, names):
+    """Only the snippets, one notebook each, in a bare Material site: the smallest mkdocs-jupyter
+    site that runs the same code (printed for reference, not a target)."""
     import nbformat
 
     docs = os.path.join(folder, "docs")
@@ -284,16 +311,22 @@ def notebook_project(project, folder, names):
     return folder
 
 
-def measure_jupyter(project, names, repeat, figures):
-    folder = notebook_project(project, os.path.join(os.path.dirname(project), "notebooks"), names)
-    env = {**ENV, "PYTHONPATH": os.path.join(project, "snippets")}
-    site = os.path.join(folder, "site")
-    say("mkdocs-jupyter: cold build (every notebook executes) ...")
-    figures["jupyter_cold_build_s"], _ = timed([MKDOCS, "build", "--site-dir", site], folder, env)
-    say("mkdocs-jupyter: no-change builds (notebooks from its cache) ...")
-    figures["jupyter_nochange_build_s"] = min(
-        timed([MKDOCS, "build", "--site-dir", site], folder, env)[0] for _ in range(repeat)
+def measure_jupyter(project, names, repeat, figures, skip):
+    workspace = os.path.dirname(project)
+    jupyter = jupyter_site_project(project, os.path.join(workspace, "jupyter-site"))
+    jupyter_env = {**KERNEL_ENV, "DOCS_SKIP_SNIPPETS": "1", "PYTHONPATH": os.path.join(jupyter, "snippets")}
+    say("the same site with mkdocs-jupyter executing the notebooks: cold build ...")
+    figures["jupyter_cold_build_s"], _ = build(jupyter, os.path.join(jupyter, "site"), jupyter_env)
+    say("no-change builds, ours and the mkdocs-jupyter site's (notebooks from its cache), interleaved ...")
+    best = fastest_builds(
+        repeat,
+        {
+            "ours": (project, os.path.join(project, "site"), ENV),
+            "jupyter": (jupyter, os.path.join(jupyter, "site"), jupyter_env),
+        },
     )
+    figures["nochange_build_interleaved_s"] = best["ours"]
+    figures["jupyter_nochange_build_s"] = best["jupyter"]
     cold = min(figures["cold_stage_s"], figures["cold_stage_direct_s"])
     ratio = figures["jupyter_cold_build_s"] / cold
     figures["cold_stage_vs_jupyter_cold"] = ratio
@@ -305,134 +338,55 @@ def measure_jupyter(project, names, repeat, figures):
     )
     target(
         "no-change build no slower than mkdocs-jupyter's cached rebuild",
-        figures["nochange_build_s"] <= figures["jupyter_nochange_build_s"],
-        f"{figures['nochange_build_s']:.2f} s vs {figures['jupyter_nochange_build_s']:.2f} s",
+        best["ours"] <= best["jupyter"],
+        f"{best['ours']:.2f} s vs {best['jupyter']:.2f} s",
+    )
+    if "notebooks-only" in skip:
+        return
+    folder = notebooks_only_project(project, os.path.join(workspace, "notebooks-only"), names)
+    env = {**KERNEL_ENV, "PYTHONPATH": os.path.join(project, "snippets")}
+    site = os.path.join(folder, "site")
+    say("for reference, the snippets alone as notebooks in a bare mkdocs-jupyter site: cold build ...")
+    figures["notebooks_only_cold_build_s"], _ = timed([MKDOCS, "build", "--site-dir", site], folder, env)
+    figures["notebooks_only_nochange_build_s"] = min(
+        timed([MKDOCS, "build", "--site-dir", site], folder, env)[0] for _ in range(repeat)
     )
 
 
-# --- 6: page weight -------------------------------------------------------------------------
-
-
-class _References(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.urls, self.config = [], None
-        self._in_config = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {"stylesheet", "icon"}:
-            self.urls.append(attrs["href"])
-        elif tag in ("script", "img") and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        elif tag == "script" and attrs.get("id") == "__config":
-            self._in_config = True
-
-    def handle_data(self, data):
-        if self._in_config:
-            self.config = json.loads(data)
-            self._in_config = False
-
-
-CSS_URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
-
-
-def _local(site, base, url):
-    """The file in site for url as referenced from the file at base, or None if external."""
-    if re.match(r"^[a-z]+:", url) or url.startswith("//"):
-        return None
-    url = url.split("#")[0].split("?")[0]
-    if not url:
-        return None
-    path = os.path.normpath(os.path.join(os.path.dirname(base), url))
-    if os.path.isdir(path):
-        path = os.path.join(path, "index.html")
-    return path if path.startswith(site) and os.path.isfile(path) else None
-
-
-def page_resources(site, page, light_only):
-    """Every file a first visit to page loads (besides the page itself). light_only: a visitor
-    with the light palette, whose browser never fetches the hidden lazy `#only-dark` images."""
-    parser = _References()
-    with open(page, encoding="utf-8") as fh:
-        parser.feed(fh.read())
-    found = set()
-    for url in parser.urls:
-        path = _local(site, page, url)
-        if path and not (light_only and url.endswith("#only-dark")):
-            found.add(path)
-    if parser.config:  # Material loads its search worker and the index at page load
-        base = _local(site, page, parser.config.get("base", ".") + "/index.html") or os.path.join(site, "index.html")
-        worker = parser.config.get("search")
-        for url in ([worker] if worker else []) + ["search/search_index.json"]:
-            path = _local(site, base, url)
-            if path:
-                found.add(path)
-    for css in [p for p in found if p.endswith(".css")]:
-        with open(css, encoding="utf-8") as fh:
-            for match in CSS_URL.finditer(fh.read()):
-                path = _local(site, css, match.group(2))
-                if path:
-                    found.add(path)  # every font the CSS names: an upper bound of what loads
-    return found
-
-
-COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
-
-
-def _size(path, served):
-    """Bytes on the wire. served: as a static host sends it, text types gzip-compressed
-    (GitHub Pages and every common server do this); otherwise the raw file size."""
-    with open(path, "rb") as fh:
-        data = fh.read()
-    if served and path.endswith(COMPRESSIBLE):
-        return len(gzip.compress(data, 6))
-    return len(data)
-
-
-def _weights(site, pages, served):
-    resources = {page: page_resources(site, page, light_only=served) for page in pages}
-    size = {p: _size(p, served) for p in set(pages).union(*resources.values())}
-    first = {page: size[page] + sum(size[r] for r in resources[page]) for page in pages}
-    second = {
-        (a, b): size[b] + sum(size[r] for r in resources[b] - resources[a]) for a in pages for b in pages if a != b
-    }
-    return first, second
+# --- 6: page weight, measured in a browser (scripts/pageweight.py) --------------------------
 
 
 def measure_weight(site, figures):
-    pages = sorted(
-        os.path.join(folder, "index.html")
-        for folder, _, files in os.walk(site)
-        if "index.html" in files and not os.path.relpath(folder, site).startswith(("search", "assets"))
-    )
-    first, second = _weights(site, pages, served=True)
-    first_raw, second_raw = _weights(site, pages, served=False)
-    for page in pages:
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        raise SystemExit(f"no chromium at {chromium}: install it (apt-get install -y chromium) or --skip weight")
+    result = pageweight.measure(site, chromium)
+    first, second = result["first"], result["second"]
+    for page in result["pages"]:
+        light, dark = first[("light", page)], first[("dark", page)]
         say(
-            f"  {os.path.relpath(page, site):34s} first visit {first[page] / 1024:7.1f} KiB served "
-            f"({first_raw[page] / 1024:7.1f} KiB raw, both image variants)"
+            f"  /{page:34s} first visit {light[0] / 1024:6.1f} KiB light, {dark[0] / 1024:6.1f} KiB dark "
+            f"({light[1] / 1024:6.1f} KiB uncompressed)"
         )
-    heaviest = max(first, key=first.get)
-    figures["first_visit_max_bytes"] = first[heaviest]
-    figures["first_visit_max_raw_bytes"] = max(first_raw.values())
+    heaviest = max(first, key=lambda k: first[k][0])
+    figures["first_visit_max_bytes"] = first[heaviest][0]
+    figures["first_visit_max_uncompressed_bytes"] = max(raw for _, raw in first.values())
     target(
         "first visit to any page < 1 MB",
-        first[heaviest] < 1_000_000,
-        f"max {first[heaviest] / 1024:.1f} KiB ({os.path.relpath(heaviest, site)}), as served: text gzip-compressed, "
-        f"light-theme images, every KaTeX font counted; raw upper bound {max(first_raw.values()) / 1024:.1f} KiB",
+        first[heaviest][0] < 1_000_000,
+        f"max {first[heaviest][0] / 1024:.1f} KiB (/{heaviest[1]}, {heaviest[0]} scheme), bytes sent "
+        f"gzip-compressed as static hosts do; uncompressed it would be at most "
+        f"{figures['first_visit_max_uncompressed_bytes'] / 1024:.1f} KiB",
     )
-    if second:
-        worst = max(second, key=second.get)
-        a, b = (os.path.relpath(p, site) for p in worst)
-        figures["second_page_max_bytes"] = second[worst]
-        figures["second_page_max_raw_bytes"] = max(second_raw.values())
-        target(
-            "second page adds < 200 KB",
-            second[worst] < 200_000,
-            f"max {second[worst] / 1024:.1f} KiB ({a} then {b}); raw upper bound "
-            f"{max(second_raw.values()) / 1024:.1f} KiB",
-        )
+    worst = max(second, key=second.get)
+    figures["second_page_max_bytes"] = second[worst]
+    target(
+        "second page adds < 200 KB",
+        second[worst] < 200_000,
+        f"max {second[worst] / 1024:.1f} KiB (/{worst[1]} after /{worst[0]})",
+    )
+    if result["offsite"]:
+        target("no request leaves the site", False, ", ".join(sorted(set(result["offsite"]))[:5]))
 
 
 def _load_json(path):
@@ -445,8 +399,8 @@ def _load_json(path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="no-change builds per figure (the fastest counts)")
-    parser.add_argument("--skip", default="", help="comma list of: sequential, jupyter, weight, serve")
+    parser.add_argument("--repeat", type=int, default=9, help="no-change builds per figure (the fastest counts)")
+    parser.add_argument("--skip", default="", help="comma list of: sequential, jupyter, notebooks-only, weight, serve")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -460,9 +414,9 @@ def main(argv=None):
         figures["cpus"] = os.cpu_count()
         measure_stage_and_build(project, names, args.repeat, figures, skip)
         if "jupyter" not in skip:
-            measure_jupyter(project, names, args.repeat, figures)
+            measure_jupyter(project, names, args.repeat, figures, skip)
         if "weight" not in skip:
-            say("page weight of the built site:")
+            say("page weight, each page opened in chromium (first visits in both colour schemes) ...")
             measure_weight(os.path.join(project, "site"), figures)
         if "serve" not in skip:
             measure_serve(project, figures)
