@@ -20,6 +20,7 @@ SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, SCRIPTS)
 
 import csspurge  # noqa: E402
+import highlightcache  # noqa: E402
 import mathrender  # noqa: E402
 import notebookassets  # noqa: E402
 import notebooks  # noqa: E402
@@ -28,6 +29,7 @@ import pagevalues  # noqa: E402
 import reportpage  # noqa: E402
 import sitefonts  # noqa: E402
 import sitesearch  # noqa: E402
+import textchecks  # noqa: E402
 import vislug  # noqa: E402
 from snippetkit.runner import Runner, SnippetFailure, discover, warm_up  # noqa: E402
 
@@ -42,6 +44,7 @@ _state = {
     "stylesheets": {},
     "notebook_classes": set(),
     "notebook_files": [],
+    "highlight": None,
 }
 log = logging.getLogger("mkdocs.hooks.snippets")
 
@@ -60,6 +63,8 @@ def on_config(config):
         if stylesheet not in config.extra_css:
             config.extra_css.insert(0, stylesheet)
     sitesearch.install()
+    if _state["highlight"] is None:  # under `mkdocs serve` one store lives across rebuilds
+        _state["highlight"] = highlightcache.HighlightCache(os.path.join(BUILD, "highlight.json")).install()
     config.mdx_configs.setdefault("toc", {})["slugify"] = vislug.slugify
     _state["site_dir"] = config.site_dir
     pagechecks.locate_link_warnings(config.docs_dir)
@@ -72,6 +77,8 @@ def on_pre_build(config):
     _state["stylesheets"].clear()
     _state["notebook_classes"].clear()
     _state["notebook_files"].clear()
+    _state["highlight"].start_build()
+    checked = textchecks.use_store(os.path.join(BUILD, "textchecks.json"))
     _stop_on(pagechecks.source_errors(ROOT, config))
     device = os.environ.get("DOCS_DEVICE", "cpu")
     try:
@@ -80,6 +87,7 @@ def on_pre_build(config):
     except SnippetFailure as failure:
         _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
     _stop_on(pagechecks.output_errors(ROOT, config, OUT))
+    checked.save()
     for warning in pagechecks.unused_snippets(ROOT, config.docs_dir, discover(os.path.join(ROOT, "snippets"))):
         log.warning(warning)
 
@@ -153,7 +161,14 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    notebookassets.write(config.site_dir, _state["stylesheets"], _state["notebook_classes"], _state["notebook_files"])
+    notebookassets.write(
+        config.site_dir,
+        _state["stylesheets"],
+        _state["notebook_classes"],
+        _state["notebook_files"],
+        cache_dir=os.path.join(BUILD, "notebook-css"),
+    )
+    _state["highlight"].save()
     _close_katex()
 
 

@@ -84,7 +84,7 @@ def linked_figures(content, name, out_root, prefix):
     return _SVG_IMAGE.sub(replace, content)
 
 
-def write(site_dir, stylesheets, used_classes, page_files):
+def write(site_dir, stylesheets, used_classes, page_files, cache_dir=None):
     """Write each collected stylesheet less the rules no notebook page can match (csspurge), named
     by a hash of what is written (a cached old copy is never mistaken for it), and point the
     built notebook pages at that name."""
@@ -92,7 +92,7 @@ def write(site_dir, stylesheets, used_classes, page_files):
     used_classes = set(used_classes) | csspurge.names_in_scripts(scripts)
     names = {}
     for placeholder, css in stylesheets.items():
-        css = csspurge.purge(css, used_classes)
+        css = csspurge.purge(css, used_classes, cache_dir)
         names[placeholder] = f"notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
         target = os.path.join(site_dir, STYLESHEETS, names[placeholder])
         os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -10,6 +10,8 @@ Pages (*.md) also: no raw <script>, no image, script, stylesheet or frame loaded
 A line that shows such a mistake on purpose carries the marker `textchecks: allow` (in a comment).
 """
 
+import hashlib
+import json
 import os
 import re
 import sys
@@ -211,11 +213,64 @@ def check_file(path, display=None, page=None):
     if key not in _CHECKED:  # `mkdocs serve` checks every file again on each rebuild
         if len(_CHECKED) > 4096:
             _CHECKED.clear()
-        _CHECKED[key] = check_text(text, display, page=page)
+        _CHECKED[key] = _STORE.get(key) if _STORE else None
+        if _CHECKED[key] is None:
+            _CHECKED[key] = check_text(text, display, page=page)
+    if _STORE:
+        _STORE.keep(key, _CHECKED[key])
     return list(_CHECKED[key])
 
 
 _CHECKED = {}
+_STORE = None
+
+
+class ResultStore:
+    """Check results kept on disk between builds, under a hash of the file's text, the name it is
+    shown with, these checks' code and ftfy's version: a rebuild checks only what changed."""
+
+    def __init__(self, path):
+        from importlib.metadata import version
+
+        self.path = path
+        with open(os.path.abspath(__file__), "rb") as fh:
+            self.salt = fh.read() + f"ftfy {version('ftfy')}".encode()
+        try:
+            with open(path, encoding="utf-8") as fh:
+                self.stored = json.load(fh)
+        except (FileNotFoundError, ValueError):
+            self.stored = {}
+        self.used = {}
+
+    def _hash(self, key):
+        display, page, text = key
+        digest = hashlib.sha256(self.salt)
+        digest.update(f"\0{display}\0{page}\0".encode() + text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, key):
+        found = self.stored.get(self._hash(key))
+        return None if found is None else [Problem(key[0], *item) for item in found]
+
+    def keep(self, key, problems):
+        self.used[self._hash(key)] = [[p.line, p.column, p.message] for p in problems]
+
+    def save(self):
+        """Write what this build checked (files no longer checked are dropped)."""
+        from snippetkit.files import write_if_changed
+
+        if self.used != self.stored:
+            write_if_changed(self.path, json.dumps(self.used, sort_keys=True))
+            self.stored = self.used
+        self.used = {}
+
+
+def use_store(path):
+    """Keep results in path from now on (the build calls this; the command line does not)."""
+    global _STORE
+    if _STORE is None or _STORE.path != path:
+        _STORE = ResultStore(path)
+    return _STORE
 
 
 def default_files(root=ROOT):

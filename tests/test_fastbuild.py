@@ -219,3 +219,42 @@ def test_formula_cache_is_keyed_on_formula_and_katex_version(tmp_path):
     again = KatexRenderer(str(path))
     assert again.cache == {}
     again.close()
+
+
+def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
+    """Highlighted code is read back from the store when the code and options are the same, and
+    highlighted afresh when either changes; the store keeps only what the last build used."""
+    import markdown
+    import pymdownx.highlight as module
+
+    from highlightcache import _ORIGINAL, HighlightCache
+
+    def render(text, **options):
+        config = {"pymdownx.highlight": options}
+        return markdown.markdown(
+            text, extensions=["pymdownx.superfences", "pymdownx.highlight"], extension_configs=config
+        )
+
+    block = "```python\nx = 1\n```"
+    path = str(tmp_path / "highlight.json")
+    try:
+        cache = HighlightCache(path).install()
+        fresh = render(block)
+        assert '<span class="n">x</span>' in fresh
+        cache.save()
+        with open(path, encoding="utf-8") as fh:
+            stored = json.load(fh)
+        assert len(stored) == 1
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({k: "<pre>FROM STORE</pre>" for k in stored}, fh)  # proves a hit reads the store
+        cache = HighlightCache(path).install()
+        assert "FROM STORE" in render(block)
+        assert "FROM STORE" not in render("```python\nx = 2\n```")  # other code
+        assert "FROM STORE" not in render(block, linenums=True)  # other formatter options
+        cache.start_build()
+        render("```python\ny = 3\n```")
+        cache.save()
+        with open(path, encoding="utf-8") as fh:
+            assert len(json.load(fh)) == 1  # only what this build used
+    finally:
+        module.highlight = getattr(module, _ORIGINAL)

@@ -144,6 +144,17 @@ def test_purge_keeps_only_rules_a_page_can_match():
     assert csspurge.classes_in('<p class="a  b"><i class="c">') == {"a", "b", "c"}
 
 
+def test_purge_result_is_remembered_by_content(tmp_path):
+    css = ".w .used{color:red}.w .gone{color:blue}"
+    first = csspurge.purge(css, {"w", "used"}, str(tmp_path))
+    assert first == csspurge.purge(css, {"w", "used"}) and ".gone" not in first
+    (stored,) = tmp_path.iterdir()
+    stored.write_text("remembered", encoding="utf-8")  # proves the second call reads the store
+    assert csspurge.purge(css, {"w", "used"}, str(tmp_path)) == "remembered"
+    other = csspurge.purge(css, {"w", "used", "gone"}, str(tmp_path))  # other classes: a new entry
+    assert ".w .gone{color:blue}" in other and len(list(tmp_path.iterdir())) == 2
+
+
 @pytest.mark.parametrize("name", ["lr_explorer", "train_loop"])
 def test_notebook_page_is_light(site, name):
     """No inline JupyterLab CSS and no base64 figures: one shared purged stylesheet, and the
