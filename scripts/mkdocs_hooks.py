@@ -58,7 +58,19 @@ def on_startup(command, dirty):
         threading.Thread(target=warm_up, args=(log.info,), daemon=True).start()  # torch loads while serve starts
 
 
+class _QuietNotebookCacheHits(logging.Filter):
+    """mkdocs-jupyter logs "Cache hit: PATH" for every notebook page on every build (36 lines),
+    which buries the lines a contributor needs; misses (a notebook converted again) still show."""
+
+    def filter(self, record):
+        return not (record.levelno == logging.INFO and str(record.msg).startswith("Cache hit"))
+
+
 def on_config(config):
+    jupyter_log = logging.getLogger("mkdocs.plugins.mkdocs_jupyter")
+    # by name: `mkdocs serve` runs this module afresh for each rebuild, so the class is new each time
+    if not any(type(f).__name__ == "_QuietNotebookCacheHits" for f in jupyter_log.filters):
+        jupyter_log.addFilter(_QuietNotebookCacheHits())
     for stylesheet in (KATEX_CSS, sitefonts.STYLESHEET):
         if stylesheet not in config.extra_css:
             config.extra_css.insert(0, stylesheet)

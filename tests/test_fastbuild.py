@@ -258,3 +258,15 @@ def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
             assert len(json.load(fh)) == 1  # only what this build used
     finally:
         module.highlight = getattr(module, _ORIGINAL)
+
+
+def test_no_change_build_log_is_short(site, tmp_path):
+    """A contributor reads the build log: the snippet line is there, one "Cache hit" line per
+    notebook page (mkdocs-jupyter's) is not."""
+    from conftest import mkdocs_build
+
+    done = mkdocs_build(ROOT, str(tmp_path / "site"))
+    assert done.returncode == 0, done.stderr
+    assert "snippets: 0 ran" in done.stderr
+    assert "Cache hit" not in done.stderr
+    assert len(done.stderr.splitlines()) < 10, done.stderr
