@@ -75,8 +75,7 @@ def on_config(config):
         if stylesheet not in config.extra_css:
             config.extra_css.insert(0, stylesheet)
     sitesearch.install()
-    if _state["highlight"] is None:  # `mkdocs serve` runs this module afresh for each rebuild
-        _state["highlight"] = highlightcache.HighlightCache(os.path.join(BUILD, "highlight.json")).install()
+    _state["highlight"] = highlightcache.HighlightCache(os.path.join(BUILD, "highlight.json")).install()
     config.mdx_configs.setdefault("toc", {})["slugify"] = vislug.slugify
     _state["site_dir"] = config.site_dir
     pagechecks.locate_link_warnings(config.docs_dir)
