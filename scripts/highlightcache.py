@@ -8,29 +8,17 @@ last build used, so it does not grow.
 """
 
 import hashlib
-import json
-import os
 from importlib.metadata import version
 
-from snippetkit.files import write_if_changed
+from buildstore import BuildStore
 
 _ORIGINAL = "_site_original_highlight"
 
 
-class HighlightCache:
+class HighlightCache(BuildStore):
     def __init__(self, path):
-        self.path = path
-        self.stored = self._load()
-        self.used = {}
+        super().__init__(path)
         self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}"
-
-    def _load(self):
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                stored = json.load(fh)
-            return stored if isinstance(stored, dict) else {}
-        except (FileNotFoundError, ValueError):
-            return {}  # a missing or unreadable store only costs one slower build
 
     def install(self):
         """Route pymdownx.highlight's Pygments calls through this cache (once per process)."""
@@ -43,10 +31,10 @@ class HighlightCache:
             if outfile is not None:
                 return original(code, lexer, formatter, outfile)
             key = self.key(code, lexer, formatter)
-            html = self.used.get(key) or self.stored.get(key)
+            html = self.get(key)
             if html is None:
                 html = original(code, lexer, formatter)
-            self.used[key] = html
+            self.keep(key, html)
             return html
 
         module.highlight = highlight
@@ -61,16 +49,6 @@ class HighlightCache:
             code,
         ]
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-    def start_build(self):
-        self.used = {}
-
-    def save(self):
-        """Keep what this build used (entries no page uses any more are dropped)."""
-        if self.used != self.stored:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            write_if_changed(self.path, json.dumps(self.used, sort_keys=True))
-            self.stored = dict(self.used)
 
 
 def _describe(obj):

@@ -98,7 +98,7 @@ def on_pre_build(config):
     except SnippetFailure as failure:
         _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
     _stop_on(pagechecks.output_errors(ROOT, config, OUT))
-    checked.save()
+    checked.results.save()
     for warning in pagechecks.unused_snippets(ROOT, config.docs_dir, discover(os.path.join(ROOT, "snippets"))):
         log.warning(warning)
 

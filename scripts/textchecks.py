@@ -11,7 +11,6 @@ A line that shows such a mistake on purpose carries the marker `textchecks: allo
 """
 
 import hashlib
-import json
 import os
 import re
 import sys
@@ -209,67 +208,46 @@ def check_file(path, display=None, page=None):
         return [Problem(display, line, column, f"not valid UTF-8 ({error.reason}): save the file as UTF-8")]
     if page is None:
         page = path.endswith(".md")
-    key = (display, page, text)
-    if key not in _CHECKED:  # `mkdocs serve` checks every file again on each rebuild
-        if len(_CHECKED) > 4096:
-            _CHECKED.clear()
-        _CHECKED[key] = _STORE.get(key) if _STORE else None
-        if _CHECKED[key] is None:
-            _CHECKED[key] = check_text(text, display, page=page)
-    if _STORE:
-        _STORE.keep(key, _CHECKED[key])
-    return list(_CHECKED[key])
+    if _STORE is not None:
+        return _STORE.problems(display, page, text)
+    return check_text(text, display, page=page)
 
 
-_CHECKED = {}
 _STORE = None
 
 
 class ResultStore:
-    """Check results kept on disk between builds, under a hash of the file's text, the name it is
-    shown with, these checks' code and ftfy's version: a rebuild checks only what changed."""
+    """Check results kept on disk between builds (buildstore), under a hash of the file's text, the
+    name it is shown with, these checks' code and ftfy's version: a rebuild checks only what changed.
+    Problems are kept too, so a file that was wrong is reported again."""
 
     def __init__(self, path):
         from importlib.metadata import version
 
-        self.path = path
+        from buildstore import BuildStore
+
+        self.results = BuildStore(path)
         with open(os.path.abspath(__file__), "rb") as fh:
-            self.salt = fh.read() + f"ftfy {version('ftfy')}".encode()
-        try:
-            with open(path, encoding="utf-8") as fh:
-                self.stored = json.load(fh)
-        except (FileNotFoundError, ValueError):
-            self.stored = {}
-        self.used = {}
+            self.salted = hashlib.sha256(fh.read() + f"ftfy {version('ftfy')}".encode())
 
-    def _hash(self, key):
-        display, page, text = key
-        digest = hashlib.sha256(self.salt)
+    def problems(self, display, page, text):
+        digest = self.salted.copy()
         digest.update(f"\0{display}\0{page}\0".encode() + text.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
-
-    def get(self, key):
-        found = self.stored.get(self._hash(key))
-        return None if found is None else [Problem(key[0], *item) for item in found]
-
-    def keep(self, key, problems):
-        self.used[self._hash(key)] = [[p.line, p.column, p.message] for p in problems]
-
-    def save(self):
-        """Write what this build checked (files no longer checked are dropped)."""
-        from snippetkit.files import write_if_changed
-
-        if self.used != self.stored:
-            write_if_changed(self.path, json.dumps(self.used, sort_keys=True))
-            self.stored = self.used
-        self.used = {}
+        key = digest.hexdigest()
+        found = self.results.get(key)
+        if found is None:
+            found = [[p.line, p.column, p.message] for p in check_text(text, display, page=page)]
+        self.results.keep(key, found)
+        return [Problem(display, *item) for item in found]
 
 
 def use_store(path):
-    """Keep results in path from now on (the build calls this; the command line does not)."""
+    """Keep results in path from now on and start a new build's record (the build calls this;
+    the command line does not); save with `.results.save()` once every file is checked."""
     global _STORE
-    if _STORE is None or _STORE.path != path:
+    if _STORE is None or _STORE.results.path != path:
         _STORE = ResultStore(path)
+    _STORE.results.start_build()
     return _STORE
 
 

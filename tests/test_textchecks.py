@@ -203,21 +203,19 @@ def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatc
     """The build keeps check results on disk: a file whose text did not change is not checked again
     (its stored problems, if any, are reported again), an edited file is checked afresh."""
     monkeypatch.setattr(textchecks, "_STORE", None)
-    monkeypatch.setattr(textchecks, "_CHECKED", {})
     page = tmp_path / "p.md"
     page.write_text("Gradient\u200b của hàm\n", encoding="utf-8")
     store_path = str(tmp_path / "store.json")
     store = textchecks.use_store(store_path)
     (problem,) = textchecks.check_file(str(page), "p.md")
     assert (problem.line, problem.column) == (1, 9) and "U+200B" in problem.message
-    store.save()
+    store.results.save()
     with open(store_path, encoding="utf-8") as fh:
         stored = json.load(fh)
     assert list(stored.values()) == [[[1, 9, problem.message]]]
     with open(store_path, "w", encoding="utf-8") as fh:
         json.dump({k: [[1, 1, "FROM STORE"]] for k in stored}, fh)  # proves a rebuild reads the store
     monkeypatch.setattr(textchecks, "_STORE", None)
-    monkeypatch.setattr(textchecks, "_CHECKED", {})
     textchecks.use_store(store_path)
     assert [p.message for p in textchecks.check_file(str(page), "p.md")] == ["FROM STORE"]
     page.write_text("Gradient của hàm\n", encoding="utf-8")
