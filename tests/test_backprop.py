@@ -1,17 +1,13 @@
 """The backprop-by-hand page: one neuron, activations, the two-layer network, backward(v)."""
 
 import math
-import os
-import sys
 
 import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "snippets"))
-import _manual_layers as layers  # noqa: E402
+import _manual_layers as layers
 
 
 def sigmoid(z):

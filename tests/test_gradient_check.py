@@ -1,17 +1,13 @@
 """The gradient-check page: the ε² law and its round-off floor, relative errors, kinks, gradcheck."""
 
 import math
-import os
-import sys
 
 import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "snippets"))
-import _manual_layers as layers  # noqa: E402
+import _manual_layers as layers
 
 
 def third_derivative(x):  # f = eˣ sin x  ⇒  f''' = 2eˣ(cos x − sin x)

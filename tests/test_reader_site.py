@@ -3,16 +3,13 @@
 import json
 import os
 import re
-import sys
 
 from html.parser import HTMLParser
 
 import pytest
 
-from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "snippets"))
-from sitekit.style import LIGHT_TO_DARK  # noqa: E402
+from sitekit.style import LIGHT_TO_DARK
 
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
 PLOT = re.compile(r"out/[^/]+/[^/#]+-(light|dark)\.svg#only-(light|dark)$")
