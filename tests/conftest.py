@@ -8,10 +8,9 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from execdocs.run.runner import Runner
 
-from snippetkit.runner import Runner  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 BUILD = os.path.join(ROOT, "_build")
 MKDOCS = os.path.join(os.path.dirname(sys.executable), "mkdocs")

@@ -176,7 +176,7 @@ def test_two_site_builds_at_once_both_succeed(tmp_path, warm_copy):
 def test_syncing_an_output_leaves_another_builds_files_alone(tmp_path):
     """Two builds sync the same cache entry into the same output folder: neither may remove the
     other's temporary file or stamp (the first CI run of the sync stamp failed on that race)."""
-    from snippetkit.files import STAMP, remove_quietly, sync_dir
+    from execdocs.store import STAMP, remove_quietly, sync_dir
 
     source, target = tmp_path / "entry", tmp_path / "out"
     source.mkdir()

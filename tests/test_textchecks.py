@@ -13,8 +13,8 @@ import unicodedata
 import pytest
 
 from conftest import ROOT
-import textchecks
-from textchecks import check_file, check_text, default_files
+from execdocs.check import text as textchecks
+from execdocs.check.text import check_file, check_text, default_files
 
 PAGE = os.path.join(ROOT, "docs", "vong-lap-huan-luyen.md")
 
@@ -202,12 +202,11 @@ def test_a_line_marked_allow_may_show_a_mistake_on_purpose():
 def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatch):
     """The build keeps check results on disk: a file whose text did not change is not checked again
     (its stored problems, if any, are reported again), an edited file is checked afresh."""
-    monkeypatch.setattr(textchecks, "_STORE", None)
     page = tmp_path / "p.md"
     page.write_text("Gradient\u200b của hàm\n", encoding="utf-8")
     store_path = str(tmp_path / "store.json")
-    store = textchecks.use_store(store_path)
-    (problem,) = textchecks.check_file(str(page), "p.md")
+    store = textchecks.CheckStore(store_path)
+    (problem,) = textchecks.check_file(str(page), "p.md", store=store)
     assert (problem.line, problem.column) == (1, 9) and "U+200B" in problem.message
     store.results.save()
     with open(store_path, encoding="utf-8") as fh:
@@ -215,8 +214,7 @@ def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatc
     assert list(stored.values()) == [[[1, 9, problem.message]]]
     with open(store_path, "w", encoding="utf-8") as fh:
         json.dump({k: [[1, 1, "FROM STORE"]] for k in stored}, fh)  # proves a rebuild reads the store
-    monkeypatch.setattr(textchecks, "_STORE", None)
-    textchecks.use_store(store_path)
-    assert [p.message for p in textchecks.check_file(str(page), "p.md")] == ["FROM STORE"]
+    store = textchecks.CheckStore(store_path)
+    assert [p.message for p in textchecks.check_file(str(page), "p.md", store=store)] == ["FROM STORE"]
     page.write_text("Gradient của hàm\n", encoding="utf-8")
-    assert textchecks.check_file(str(page), "p.md") == []
+    assert textchecks.check_file(str(page), "p.md", store=store) == []

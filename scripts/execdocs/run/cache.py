@@ -1,22 +1,26 @@
-"""A content-keyed store of successful runs: one folder per (snippet, key).
+"""The store of successful snippet runs: one folder per (snippet, content key).
 
-The key covers the snippet's bytes, the runner's own code, the device and the library
-versions. Local modules a run imported are listed in its entry with their hashes; an entry
+The key covers the snippet's bytes, exactly the code that can change what a run produces (the
+child that runs it, the cell splitter, the fragment writer, the records it writes: RUN_CODE), the
+variables the runner sets for the child, the device and the library versions. Local modules a run imported are listed in its entry with their hashes; an entry
 whose modules changed since is a miss. Only successful runs are ever stored, and an entry
 appears by one rename, so a crash or a kill never leaves a half-written entry behind.
 """
 
 import functools
-import hashlib
 import json
 import os
 import platform
 import shutil
 from importlib import metadata
 
-from snippetkit.files import remove_tree, sha256_file
+from execdocs import contract
+from execdocs.run import cells, child, fragments
+from execdocs.store import content_key, remove_tree, sha256_file
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The modules whose code shapes a stored run. The runner's scheduling, the warm worker, the
+# shards and parity only decide when and where a run happens, not what it produces.
+RUN_CODE = (child, cells, fragments, contract)
 KEEP_PER_SNIPPET = 4
 ENTRY = ".entry.json"
 
@@ -39,23 +43,21 @@ def environment_fingerprint(device):
     }
 
 
-def runner_fingerprint():
-    digest = hashlib.sha256()
-    for name in sorted(os.listdir(HERE)):
-        if name.endswith(".py"):
-            digest.update(name.encode())
-            with open(os.path.join(HERE, name), "rb") as fh:
-                digest.update(fh.read())
-    return digest.hexdigest()
+def runner_fingerprint(child_variables=None):
+    """A hash of RUN_CODE's source and of the variables the runner sets for every child."""
+    parts = []
+    for module in RUN_CODE:
+        with open(module.__file__, "rb") as fh:
+            parts += [module.__name__, fh.read()]
+    parts.append(json.dumps(child_variables or {}, sort_keys=True))
+    return content_key(*parts)
 
 
 def snippet_key(snippet_path, device, runner_hash):
-    digest = hashlib.sha256()
     with open(snippet_path, "rb") as fh:
-        digest.update(fh.read())
-    digest.update(runner_hash.encode())
-    digest.update(json.dumps(environment_fingerprint(device), sort_keys=True).encode())
-    return digest.hexdigest()[:20]
+        source = fh.read()
+    environment = json.dumps(environment_fingerprint(device), sort_keys=True)
+    return content_key(source, runner_hash, environment, length=20)
 
 
 class Cache:

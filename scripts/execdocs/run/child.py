@@ -1,22 +1,22 @@
 """Runs one snippet in the current process, cell by cell, and writes result.json.
 
-Used as `python scripts/snippetkit/child.py JOB.json` in a fresh process (or in a forked one).
-The job names the snippet, its output folder, device and timeout.
+Used as `python -P -m execdocs.run.child JOB.json` in a fresh process, or called in a process
+forked by the warm worker. The job (contract.Job) names the snippet, its output folder, device and
+timeout. The runner puts snippets/ first on the child's PYTHONPATH, as `python snippets/NAME.py`
+would put it first on the import path.
 """
 
 import ctypes
 import faulthandler
-import json
 import os
 import resource
 import sys
 import time
 import traceback
 
-if __package__ in (None, ""):  # started as a script: make `snippetkit` importable
-    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-from snippetkit.cells import CellError, compile_cell, split_cells  # noqa: E402
+from execdocs.contract import Cell, Failure, Figure, Job, RunResult
+from execdocs.store import write_if_changed
+from execdocs.run.cells import CellError, compile_cell, split_cells
 
 _libc = ctypes.CDLL(None)
 
@@ -42,13 +42,7 @@ def _error(exc, filename):
         line = exc.lineno
     if isinstance(exc, CellError):
         line = exc.line
-    return {
-        "type": type(exc).__name__,
-        "message": str(exc),
-        "file": filename,
-        "line": line,
-        "traceback": "".join(te.format()),
-    }
+    return Failure(type(exc).__name__, str(exc), filename, line, "".join(te.format()))
 
 
 def _registry():
@@ -73,8 +67,8 @@ def _resources():
 
 def run_cells(job, cell_out_dir):
     """Execute the snippet's cells; return (cells, error)."""
-    filename = job["display_path"]
-    with open(job["snippet"], encoding="utf-8") as fh:
+    filename = job.display_path
+    with open(job.snippet, encoding="utf-8") as fh:
         source = fh.read()
     try:
         cells = split_cells(source, filename)
@@ -102,15 +96,15 @@ def run_cells(job, cell_out_dir):
         os.remove(capture)
         figures_after, tables_after = _published()
         done.append(
-            {
-                "name": cell.name,
-                "first_line": cell.first_line,
-                "last_line": cell.last_line,
-                "code": cell.code,
-                "stdout": stdout,
-                "figures": figures_after[len(figures_before) :],
-                "tables": [t for t in tables_after if t not in tables_before],
-            }
+            Cell(
+                name=cell.name,
+                first_line=cell.first_line,
+                last_line=cell.last_line,
+                code=cell.code,
+                stdout=stdout,
+                figures=tuple(Figure(f["name"], f["alt"]) for f in figures_after[len(figures_before) :]),
+                tables=tuple(t for t in tables_after if t not in tables_before),
+            )
         )
         if error:
             break
@@ -138,45 +132,38 @@ def _limit_threads(threads):
 
 
 def run_job(job):
-    out_dir = job["out_dir"]
-    _limit_threads(job.get("threads"))
+    out_dir = job.out_dir
+    _limit_threads(job.threads)
     os.environ["SITEKIT_OUT"] = out_dir
-    os.environ["SITEKIT_DEVICE"] = job["device"]
+    os.environ["SITEKIT_DEVICE"] = job.device
     os.environ.setdefault("MPLBACKEND", "Agg")
-    snippets_dir = os.path.dirname(os.path.abspath(job["snippet"]))
-    if sys.path and sys.path[0] != snippets_dir:
-        sys.path.insert(0, snippets_dir)
-    faulthandler.dump_traceback_later(job["timeout"], exit=True)
+    snippets_dir = os.path.dirname(os.path.abspath(job.snippet))
+    faulthandler.dump_traceback_later(job.timeout, exit=True)
     started = time.perf_counter()
     cells, error = run_cells(job, out_dir)
     seconds = time.perf_counter() - started
     faulthandler.cancel_dump_traceback_later()
     if error is None and _unpublished_figures():
-        error = {
-            "type": "UnpublishedFigure",
-            "message": f"{_unpublished_figures()} figure(s) drawn but never published: "
+        error = Failure(
+            "UnpublishedFigure",
+            f"{_unpublished_figures()} figure(s) drawn but never published: "
             "call sitekit.show(fig, name, alt) for each figure",
-            "file": job["display_path"],
-            "line": None,
-            "traceback": "",
-        }
+            job.display_path,
+        )
     record = _registry()
-    result = {
-        "snippet": job["display_path"],
-        "device": job["device"],
-        "cells": cells,
-        "error": error,
-        "values": dict(record.values) if record else {},
-        "tables": dict(record.tables) if record else {},
-        "tolerances": dict(getattr(record, "tolerances", {})) if record else {},
-        "seconds": round(seconds, 4),
-        "local_modules": _local_modules(snippets_dir, job["snippet"]),
+    result = RunResult(
+        snippet=job.display_path,
+        device=job.device,
+        cells=tuple(cells),
+        error=error,
+        values=dict(record.values) if record else {},
+        tables=dict(record.tables) if record else {},
+        tolerances=dict(getattr(record, "tolerances", {})) if record else {},
+        seconds=round(seconds, 4),
+        local_modules=tuple(_local_modules(snippets_dir, job.snippet)),
         **_resources(),
-    }
-    tmp = os.path.join(out_dir, ".result.json.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, ensure_ascii=False, indent=1, sort_keys=True)
-    os.replace(tmp, os.path.join(out_dir, "result.json"))
+    )
+    write_if_changed(os.path.join(out_dir, "result.json"), result.to_json())
 
 
 def _local_modules(snippets_dir, snippet):
@@ -192,9 +179,8 @@ def _local_modules(snippets_dir, snippet):
 
 
 def main(argv):
-    with open(argv[1], encoding="utf-8") as fh:
-        job = json.load(fh)
-    os.chdir(job["cwd"])
+    job = Job.load(argv[1])
+    os.chdir(job.cwd)
     run_job(job)
     _flush_all()
     os._exit(0)  # skip interpreter teardown: nothing of the snippet runs after its cells

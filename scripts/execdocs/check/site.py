@@ -1,6 +1,6 @@
 """The build's own checks on the project: text checks, includes, unused snippets, link locations.
 
-Called from scripts/mkdocs_hooks.py. Each check returns messages that start with `file:line:`;
+Called from the plugin (execdocs/plugin). Each check returns messages that start with `file:line:`;
 the hook stops the build on errors and logs warnings (which `strict: true` turns into a failure).
 """
 
@@ -8,8 +8,9 @@ import logging
 import os
 import re
 
-import textchecks
 from pymdownx.snippets import SnippetPreprocessor
+
+from execdocs.check import text as textchecks
 
 INLINE_INCLUDE = SnippetPreprocessor.RE_ALL_SNIPPETS
 SECTION_MARKER = SnippetPreprocessor.RE_SNIPPET_SECTION
@@ -51,14 +52,17 @@ def _read(path):
         return fh.read()
 
 
-def source_errors(root, config):
+def source_errors(root, config, store=None):
     """Text checks on every page and snippet, and assets the configuration loads from elsewhere."""
     docs_dir = config["docs_dir"]
-    errors = [str(p) for path, shown in pages(docs_dir) for p in textchecks.check_file(path, shown, page=True)]
+    errors = [
+        str(p) for path, shown in pages(docs_dir) for p in textchecks.check_file(path, shown, page=True, store=store)
+    ]
     snippets = os.path.join(root, "snippets")
     for path in textchecks.default_files(root):
         if path.startswith(snippets + os.sep):
-            errors += [str(p) for p in textchecks.check_file(path, os.path.relpath(path, root), page=False)]
+            shown = os.path.relpath(path, root)
+            errors += [str(p) for p in textchecks.check_file(path, shown, page=False, store=store)]
     for key in ("extra_css", "extra_javascript"):
         for item in config.get(key) or []:
             url = str(getattr(item, "path", item))
@@ -67,7 +71,7 @@ def source_errors(root, config):
     return errors
 
 
-def output_errors(root, config, out_root):
+def output_errors(root, config, out_root, store=None):
     """Text checks on the fragments snippets produced, and every include in every page resolves."""
     errors = []
     if os.path.isdir(out_root):
@@ -76,7 +80,8 @@ def output_errors(root, config, out_root):
             for filename in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
                 if filename.endswith(".md"):
                     shown = f"{os.path.relpath(os.path.join(folder, filename), root)} (output of snippets/{name}.py)"
-                    errors += [str(p) for p in textchecks.check_file(os.path.join(folder, filename), shown, page=False)]
+                    path = os.path.join(folder, filename)
+                    errors += [str(p) for p in textchecks.check_file(path, shown, page=False, store=store)]
     bases = _snippet_bases(root, config)
     for path, shown in pages(config["docs_dir"]):
         errors += include_errors(_read(path), shown, bases)

@@ -1,19 +1,19 @@
 """Material's search, made right for Vietnamese pages full of formulas.
 
-Two fixes, both applied by the MkDocs hooks:
+Two fixes, both applied by the plugin through MkDocs events (no patch of Material's code):
 - `add_files()`: Material's lunr.vi with a folding step appended (see lunr_vi_fold.js), so
   "lan truyen nguoc" finds the pages that say "lan truyền ngược".
-- `install()`: the search index gets each formula as the text a reader sees (the MathML symbols),
-  not KaTeX's internals (the same symbols again, laid out in spans, plus the TeX source).
+- `searchable()`: the page content Material's search plugin indexes (the plugin swaps it in just
+  before search's on_page_context and back just after): each formula as the text a reader sees
+  (the MathML symbols), not KaTeX's internals (the symbols again, laid out in spans, plus the TeX).
 """
 
 import html
 import os
 import re
 
-SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 LUNR_VI = "assets/javascripts/lunr/min/lunr.vi.min.js"
-FOLD_SCRIPT = os.path.join(SCRIPTS, "lunr_vi_fold.js")
+FOLD_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lunr_vi_fold.js")
 KATEX_OPEN = re.compile(r'<span class="katex">')
 SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
 MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
@@ -37,7 +37,7 @@ def add_files(files, config):
 
     original = files.get_file_from_path(LUNR_VI)
     if original is None:
-        raise FileNotFoundError(f"Material no longer ships {LUNR_VI}: update scripts/sitesearch.py")
+        raise FileNotFoundError(f"Material no longer ships {LUNR_VI}: update execdocs/render/search.py")
     files.remove(original)
     files.append(File.generated(config, LUNR_VI, content=lunr_vi_script(original.abs_src_path)))
 
@@ -75,25 +75,3 @@ def searchable(page_html):
     # highlighted code is one <span> per token: the text is what search needs, and the parser
     # (pure Python) then reads a few tags instead of thousands
     return PRE.sub(lambda m: SPAN_TAG.sub("", m.group(0)), "".join(parts))
-
-
-def install():
-    """Make Material's search index read `searchable(page.content)`; the page itself is unchanged."""
-    from material.plugins.search import plugin as search
-
-    original = search.SearchIndex.add_entry_from_context
-    if getattr(original, "reads_searchable_text", False):
-        return
-
-    def add_entry_from_context(self, page):
-        if (page.meta.get("search") or {}).get("exclude"):
-            return None
-        content = page.content
-        page.content = searchable(content)
-        try:
-            return original(self, page)
-        finally:
-            page.content = content
-
-    add_entry_from_context.reads_searchable_text = True
-    search.SearchIndex.add_entry_from_context = add_entry_from_context

@@ -19,15 +19,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
-from snippetkit import cache as cache_mod
-from snippetkit import forkserver
-from snippetkit.files import remove_tree, sync_dir, write_if_changed
-from snippetkit.launch import launch, stop_all
-from snippetkit.render import write_fragments
+import execdocs
+from execdocs.contract import Job, Report, SnippetRun
+from execdocs.run import cache as cache_mod
+from execdocs.run import forkserver
+from execdocs.run.fragments import write_fragments
+from execdocs.run.launch import launch, stop_all
+from execdocs.store import remove_tree, sync_dir, write_if_changed
 
 DEFAULT_TIMEOUT = 120
 DIRECTIVE = re.compile(r"^#\s*sitekit:\s*([a-z-]+)\s*=\s*(\S+)\s*$")
-VOLATILE = ("seconds", "peak_rss_bytes", "cuda_max_allocated_bytes", "gpu_name", "stderr")
+# Where `import execdocs` resolves: the child runs `python -P -m execdocs.run.child`.
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(execdocs.__file__)))
+# What the runner sets for every child, whatever the caller's environment (part of the cache key).
+CHILD_VARIABLES = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
 
 
 def _threads_per_snippet(workers):
@@ -38,24 +43,25 @@ def _threads_per_snippet(workers):
     return max(1, (os.cpu_count() or 1) // workers)
 
 
-def child_env():
+def child_env(snippets_dir):
+    """The environment of a snippet's process: the caller's, plus CHILD_VARIABLES, and an import
+    path with snippets/ first (as `python snippets/NAME.py` has) and then this package."""
     env = dict(os.environ)
-    env["MPLBACKEND"] = "Agg"
-    env["PYTHONHASHSEED"] = "0"
+    env.update(CHILD_VARIABLES)
+    env["PYTHONPATH"] = os.pathsep.join([snippets_dir, PACKAGE_PARENT])
     env.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     return env
 
 
-def warm_up(log=print):
+def warm_up(worker, snippets_dir, log=print):
     """Start the warm worker before it is needed (under `mkdocs serve`, so that the first edit
     does not wait for torch to import). It imports torch in its own process, never in ours."""
-    if forkserver.available():
-        started = time.perf_counter()
-        try:
-            forkserver.shared(child_env())
-        except (OSError, RuntimeError, ValueError):
-            return  # the runner falls back to fresh processes and says so
-        log(f"snippets: warm worker ready ({time.perf_counter() - started:.1f} s)")
+    started = time.perf_counter()
+    try:
+        worker.get(child_env(snippets_dir))
+    except (OSError, RuntimeError, ValueError):
+        return  # the runner falls back to fresh processes and says so
+    log(f"snippets: warm worker ready ({time.perf_counter() - started:.1f} s)")
 
 
 class SnippetFailure(Exception):
@@ -103,17 +109,13 @@ def resolve_device(device):
     return out.stdout.strip() or "cpu"
 
 
-def format_failure(result):
-    error = result["error"]
-    where = error["file"] + (f":{error['line']}" if error.get("line") else "")
-    text = f"{where}: {error['type']}: {error['message']}"
-    if error.get("traceback", "").strip():
-        text += "\n" + "\n".join("    " + t for t in error["traceback"].rstrip().splitlines())
-    return text
-
-
 class Runner:
-    def __init__(self, root, build_dir=None, device="cpu", jobs=None, log=print):
+    """Runs the snippets of one project. warm_worker: fork each snippet from a warm worker that
+    imported torch once (False: a fresh Python process per snippet; same results). worker: a
+    forkserver.WarmWorker kept by the caller across runs (the MkDocs plugin's, under serve);
+    without one, the runner starts its own and stops it when the run ends."""
+
+    def __init__(self, root, build_dir=None, device="cpu", jobs=None, log=print, warm_worker=True, worker=None):
         self.root = os.path.abspath(root)
         self.snippets_dir = os.path.join(self.root, "snippets")
         self.build_dir = os.path.abspath(build_dir or os.path.join(self.root, "_build"))
@@ -122,6 +124,8 @@ class Runner:
         self.device = resolve_device(device)
         self.jobs = jobs or os.cpu_count() or 1
         self.log = log
+        self.warm_worker = warm_worker and forkserver.available()
+        self.worker = worker
         self._gpu_lock = threading.Lock()  # GPU snippets run one at a time, CPU ones in parallel
 
     def run(self, names=None, force=False):
@@ -133,7 +137,15 @@ class Runner:
             except BlockingIOError:
                 self.log("snippets: another build holds the lock; waiting for it")
                 fcntl.flock(lock, fcntl.LOCK_EX)
-            return self._run_locked(names, force)
+            own_worker = self.worker is None and self.warm_worker
+            if own_worker:
+                self.worker = forkserver.WarmWorker()
+            try:
+                return self._run_locked(names, force)
+            finally:
+                if own_worker:
+                    self.worker.close()
+                    self.worker = None
 
     def _run_locked(self, names, force):
         started = time.perf_counter()
@@ -144,7 +156,7 @@ class Runner:
         if unknown:
             raise SnippetFailure(f"no such snippet: {', '.join(unknown)} (in {self.snippets_dir})")
         self._remove_orphans(everything)
-        runner_hash = cache_mod.runner_fingerprint()
+        runner_hash = cache_mod.runner_fingerprint(CHILD_VARIABLES)
         todo, report = [], {}
         for name in names:
             path = os.path.join(self.snippets_dir, name + ".py")
@@ -153,7 +165,7 @@ class Runner:
             hit = None if force else self.cache.lookup(name, key)
             if hit:
                 sync_dir(hit, os.path.join(self.out_root, name))
-                report[name] = dict(self._run_info(hit), status="cached", device=device)
+                report[name] = SnippetRun(status="cached", device=device, **self._run_info(hit))
             else:
                 todo.append((name, path, device, key))
         workers = max(1, min(self.jobs, len(todo) or 1))
@@ -165,13 +177,14 @@ class Runner:
             except BaseException:  # Ctrl-C: end the snippets now, not at their timeout
                 pool.shutdown(wait=False, cancel_futures=True)
                 stop_all()
-                forkserver.abort()
+                if self.worker is not None:
+                    self.worker.abort()
                 raise
         failures = []
-        for (name, _, device, _), (ok, info) in zip(todo, results):
-            report[name] = dict(info, status="ran" if ok else "failed", device=device)
-            if not ok:
-                failures.append(info["failure"])
+        for (name, _, device, _), (ok, info, failure) in zip(todo, results):
+            report[name] = SnippetRun(status="ran" if ok else "failed", device=device, **info)
+            if failure:
+                failures.append(failure)
         ran = len(todo)
         summary = (
             f"snippets: {ran - len(failures)} ran, {len(names) - ran} from cache, "
@@ -188,50 +201,49 @@ class Runner:
         return "cpu" if wanted == "cpu" else self.device
 
     def _run_one(self, name, path, device, key):
-        """Run one snippet; returns (ok, info). Never raises for a snippet's own failure."""
+        """Run one snippet; returns (ok, run info, failure text). Never raises for a snippet's
+        own failure."""
         out_dir = os.path.join(self.out_root, name)
         staging = self.cache.staging_dir(name, key)
-        timeout = int(directives(path).get("timeout", DEFAULT_TIMEOUT))
-        job = {
-            "snippet": path,
-            "display_path": os.path.relpath(path, self.root),
-            "out_dir": staging,
-            "device": device,
-            "timeout": timeout,
-            "cwd": self.root,
-            "threads": self._threads,
-        }
+        job = Job(
+            snippet=path,
+            display_path=os.path.relpath(path, self.root),
+            out_dir=staging,
+            device=device,
+            timeout=int(directives(path).get("timeout", DEFAULT_TIMEOUT)),
+            cwd=self.root,
+            threads=self._threads,
+        )
         with self._gpu_lock if device == "cuda" else nullcontext():
             result = self._launch(job, env=self._child_env())
-        info = {key_: result[key_] for key_ in VOLATILE if key_ in result and key_ != "stderr"}
-        if result.get("error"):
+        info = result.run_info()
+        if result.error:
             remove_tree(staging)
             remove_tree(out_dir)  # an old output must never pass for the current one
-            info["failure"] = format_failure(result)
-            return False, info
-        stable = {k: v for k, v in result.items() if k not in VOLATILE}
-        with open(os.path.join(staging, "result.json"), "w", encoding="utf-8") as fh:
-            json.dump(stable, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        with open(os.path.join(staging, ".run.json"), "w", encoding="utf-8") as fh:
-            json.dump(info, fh, indent=1, sort_keys=True)
+            return False, info, str(result.error)
+        if result.stderr.strip():  # warnings of a run that succeeded: shown, not lost
+            self.log(f"snippets: {job.display_path} wrote to stderr:\n" + _indent(result.stderr))
+        stable = result.stable()
+        write_if_changed(os.path.join(staging, "result.json"), stable.to_json())
+        write_if_changed(os.path.join(staging, ".run.json"), json.dumps(info, indent=1, sort_keys=True))
         write_fragments(staging, name, stable)
-        stored = self.cache.store(name, key, staging, result["local_modules"])
+        stored = self.cache.store(name, key, staging, stable.local_modules)
         sync_dir(stored, out_dir)
-        return True, info
+        return True, info, None
 
     def _launcher(self):
-        """A warm fork-server worker (torch imported once) or, with SNIPPETS_FORKSERVER=0 or
-        where it cannot start, a fresh Python process per snippet. Both give the same results."""
-        if not forkserver.available():
+        """The warm worker's launch (torch imported once) or, with warm_worker off or where the
+        worker cannot start, a fresh Python process per snippet. Both give the same results."""
+        if not self.warm_worker:
             return launch
         try:
-            return forkserver.shared(self._child_env()).launch
+            return self.worker.get(self._child_env()).launch
         except (OSError, RuntimeError, ValueError) as error:
             self.log(f"snippets: warm worker unavailable ({error}); using a fresh process per snippet")
             return launch
 
     def _child_env(self):
-        return child_env()
+        return child_env(self.snippets_dir)
 
     @staticmethod
     def _run_info(folder):
@@ -250,6 +262,10 @@ class Runner:
 
     def _write_report(self, report, summary):
         env = cache_mod.environment_fingerprint(self.device)
-        data = {"environment": env, "summary": summary, "snippets": report}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-        write_if_changed(os.path.join(self.build_dir, "report.json"), text)
+        data = Report(environment=env, summary=summary, snippets=report)
+        write_if_changed(os.path.join(self.build_dir, "report.json"), data.to_json())
+
+
+def _indent(text, limit=4000):
+    text = text if len(text) <= limit else "..." + text[-limit:]
+    return "\n".join("    " + line for line in text.rstrip().splitlines())

@@ -8,12 +8,9 @@ match by absence); selectors with :is(), :where() or :has() are always kept; at-
 @media, @supports and @layer blocks are kept whole.
 """
 
-import functools
-import hashlib
-import os
 import re
 
-from snippetkit.files import remove_quietly, write_if_changed
+from execdocs.store import content_key
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -112,45 +109,21 @@ def _drop_unused_custom_properties(css):
     return _CUSTOM.sub(lambda m: m.group(0) if m.group(1) in reached else "", css)
 
 
-def purge(css, used_classes, cache_dir=None):
-    """css less the rules that need a class not in used_classes. With cache_dir, the result is
-    kept there under a hash of this module's code, the stylesheet and the classes, so a rebuild
-    that changes none of them reads it back instead of purging again."""
-    if cache_dir is None:
-        return _purge(css, frozenset(used_classes))
-    digest = hashlib.sha256(_code())
-    digest.update(css.encode() + b"\0" + "\n".join(sorted(used_classes)).encode())
-    path = os.path.join(cache_dir, digest.hexdigest()[:32] + ".css")
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        pass
-    result = _purge(css, frozenset(used_classes))
-    write_if_changed(path, result)
-    _keep_newest(cache_dir, 8)
+def purge(css, used_classes, store=None):
+    """css less the rules that need a class not in used_classes. With store (a ResultStore), the
+    result is kept there under a hash of this module's code, the stylesheet and the classes, so a
+    rebuild that changes none of them reads it back instead of purging again."""
+    if store is None:
+        return _purge(css, used_classes)
+    with open(__file__, "rb") as fh:
+        key = content_key(fh.read(), css, "\n".join(sorted(used_classes)))
+    result = store.get(key)
+    if result is None:
+        result = _purge(css, used_classes)
+    store.keep(key, result)
     return result
 
 
-@functools.lru_cache(maxsize=1)
-def _code():
-    with open(__file__, "rb") as fh:
-        return fh.read()
-
-
-def _keep_newest(folder, count):
-    entries = []
-    for entry in os.scandir(folder):
-        try:
-            entries.append((entry.stat().st_mtime, entry.path))
-        except FileNotFoundError:
-            pass  # another build removed it meanwhile
-    for _, path in sorted(entries, reverse=True)[count:]:
-        if path.endswith(".css"):
-            remove_quietly(path)
-
-
-@functools.lru_cache(maxsize=8)  # `mkdocs serve` purges the same stylesheet on every rebuild
 def _purge(css, used_classes):
     kept = _purge_block(_COMMENT.sub("", css), used_classes)
     return _drop_unused_custom_properties(kept) + "\n"

@@ -1,6 +1,6 @@
 """Starting one snippet's child process and enforcing its timeout on the whole process group."""
 
-import json
+import dataclasses
 import os
 import re
 import signal
@@ -8,7 +8,10 @@ import subprocess
 import sys
 import time
 
-CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
+from execdocs.contract import Failure, RunResult, load_result
+
+# -P: the child's import path is its PYTHONPATH (snippets/ first, then this package), not the cwd
+CHILD = [sys.executable, "-P", "-m", "execdocs.run.child"]
 GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
 
 
@@ -50,28 +53,27 @@ def _group_running(pgid):
 
 def _timeout_error(job, stderr):
     """The snippet line where a timed-out child was stuck, from faulthandler's dump."""
-    pattern = re.compile(r'File "' + re.escape(job["display_path"]) + r'", line (\d+)')
+    pattern = re.compile(r'File "' + re.escape(job.display_path) + r'", line (\d+)')
     match = pattern.search(stderr)  # the dump lists the innermost frame first
-    return {
-        "type": "Timeout",
-        "message": f"still running after {job['timeout']} s (set `# sitekit: timeout=SECONDS` "
+    return Failure(
+        "Timeout",
+        f"still running after {job.timeout} s (set `# sitekit: timeout=SECONDS` "
         "at the top of the snippet if it really needs longer)",
-        "file": job["display_path"],
-        "line": int(match.group(1)) if match else None,
-        "traceback": stderr[-4000:],
-    }
+        job.display_path,
+        int(match.group(1)) if match else None,
+        stderr[-4000:],
+    )
 
 
 def launch(job, env=None):
-    """Run the job in a fresh Python process; return the child's result dict."""
-    out_dir = job["out_dir"]
+    """Run the job in a fresh Python process; return the child's RunResult."""
+    out_dir = job.out_dir
     job_file = os.path.join(out_dir, ".job.json")
-    with open(job_file, "w", encoding="utf-8") as fh:
-        json.dump(job, fh)
+    job.dump(job_file)
     stderr_path = os.path.join(out_dir, ".stderr.txt")
     with open(stderr_path, "wb") as stderr:
         proc = subprocess.Popen(
-            [sys.executable, CHILD, job_file],
+            [*CHILD, job_file],
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,
@@ -80,7 +82,7 @@ def launch(job, env=None):
         )
         _live.add(proc.pid)
         try:
-            proc.wait(timeout=job["timeout"] + GRACE_SECONDS)
+            proc.wait(timeout=job.timeout + GRACE_SECONDS)
         except subprocess.TimeoutExpired:
             pass
         finally:
@@ -94,21 +96,18 @@ def collect(job, returncode, stderr_path):
     with open(stderr_path, encoding="utf-8", errors="replace") as fh:
         stderr = fh.read()
     os.remove(stderr_path)
-    os.remove(os.path.join(job["out_dir"], ".job.json"))
-    result_path = os.path.join(job["out_dir"], "result.json")
+    os.remove(os.path.join(job.out_dir, ".job.json"))
+    result_path = os.path.join(job.out_dir, "result.json")
     if os.path.exists(result_path):
-        with open(result_path, encoding="utf-8") as fh:
-            result = json.load(fh)
-        result["stderr"] = stderr
-        return result
+        return dataclasses.replace(load_result(result_path), stderr=stderr)
     if "Timeout (" in stderr:
         error = _timeout_error(job, stderr)
     else:
-        error = {
-            "type": "Crash",
-            "message": f"the snippet's process ended with code {returncode} before finishing",
-            "file": job["display_path"],
-            "line": None,
-            "traceback": stderr[-4000:],
-        }
-    return {"snippet": job["display_path"], "error": error, "cells": [], "stderr": stderr}
+        error = Failure(
+            "Crash",
+            f"the snippet's process ended with code {returncode} before finishing",
+            job.display_path,
+            None,
+            stderr[-4000:],
+        )
+    return RunResult(snippet=job.display_path, error=error, stderr=stderr)

@@ -1,9 +1,31 @@
-"""Small file helpers: atomic writes that touch a file only when its bytes change."""
+"""The one store of results kept between builds, and the one atomic write.
+
+Everything a build keeps (snippet runs, KaTeX formulas, highlighted code, text-check results,
+purged stylesheets, generated notebooks) is stored under a content key: a hash of everything the
+result depends on. A stale result therefore cannot be found, only a missing one, which costs one
+slower build. Every file is written by `write_if_changed`: to a private temporary name, then one
+rename, so a crash or a second build never leaves a half-written file behind.
+
+- `content_key(*parts)`: the key of a result from the bytes or text it depends on.
+- `ResultStore(path)`: {key: JSON value} in one file; it keeps only what the last build used.
+- Snippet runs are folders (their figures are files): run/cache.py keeps them under the same
+  kind of key, each sealed by one rename.
+"""
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
+
+
+def content_key(*parts, length=None):
+    """sha256 over the parts (bytes or text), each followed by a separator."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:length] if length else digest.hexdigest()
 
 
 def sha256_file(path):
@@ -91,3 +113,36 @@ def remove_quietly(path):
 
 def remove_tree(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+class ResultStore:
+    """{content key: JSON value} kept in one file between builds.
+
+    A build calls `start_build()`, then `get(key)` / `keep(key, value)` for every result it uses,
+    and `save()` once it succeeded: the file then holds exactly what that build used, so it does
+    not grow as pages and snippets change. An unreadable file is an empty store.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            with open(path, encoding="utf-8") as fh:
+                stored = json.load(fh)
+        except (FileNotFoundError, ValueError):
+            stored = {}
+        self.stored = stored if isinstance(stored, dict) else {}
+        self.used = {}
+
+    def start_build(self):
+        self.used = {}
+
+    def get(self, key):
+        return self.stored.get(key)
+
+    def keep(self, key, value):
+        self.used[key] = value
+
+    def save(self):
+        if self.used != self.stored:
+            write_if_changed(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False))
+            self.stored = dict(self.used)

@@ -10,11 +10,12 @@ import binascii
 import glob
 import hashlib
 import html
-import json
 import os
 import re
 
-import csspurge
+from execdocs.contract import load_result
+from execdocs.notebooks import csspurge
+from execdocs.store import write_if_changed
 
 STYLESHEETS = "assets/stylesheets"
 _SVG_IMAGE = re.compile(r'<img\b[^>]*\bsrc="data:image/svg\+xml;base64,([A-Za-z0-9+/=\s]+)"[^>]*>')
@@ -49,15 +50,13 @@ def external_styles(content, prefix, stylesheets):
 def _figures(out_root, name):
     """{svg text: (figure name, alt)} of the light variants a snippet's recorded run drew."""
     try:
-        with open(os.path.join(out_root, name, "result.json"), encoding="utf-8") as fh:
-            result = json.load(fh)
+        result = load_result(os.path.join(out_root, name, "result.json"))
     except FileNotFoundError:
         return {}
     found = {}
-    for cell in result.get("cells", []):
-        for figure in cell.get("figures", []):
-            with open(os.path.join(out_root, name, f"{figure['name']}-light.svg"), encoding="utf-8") as fh:
-                found[fh.read()] = (figure["name"], figure["alt"])
+    for figure in result.figures:
+        with open(os.path.join(out_root, name, f"{figure.name}-light.svg"), encoding="utf-8") as fh:
+            found[fh.read()] = (figure.name, figure.alt)
     return found
 
 
@@ -84,7 +83,7 @@ def linked_figures(content, name, out_root, prefix):
     return _SVG_IMAGE.sub(replace, content)
 
 
-def write(site_dir, stylesheets, used_classes, page_files, cache_dir=None):
+def write(site_dir, stylesheets, used_classes, page_files, store=None):
     """Write each collected stylesheet less the rules no notebook page can match (csspurge), named
     by a hash of what is written (a cached old copy is never mistaken for it), and point the
     built notebook pages at that name."""
@@ -92,16 +91,12 @@ def write(site_dir, stylesheets, used_classes, page_files, cache_dir=None):
     used_classes = set(used_classes) | csspurge.names_in_scripts(scripts)
     names = {}
     for placeholder, css in stylesheets.items():
-        css = csspurge.purge(css, used_classes, cache_dir)
+        css = csspurge.purge(css, used_classes, store)
         names[placeholder] = f"notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-        target = os.path.join(site_dir, STYLESHEETS, names[placeholder])
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as fh:
-            fh.write(css)
+        write_if_changed(os.path.join(site_dir, STYLESHEETS, names[placeholder]), css)
     for path in page_files:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
         for placeholder, name in names.items():
             text = text.replace(f"{STYLESHEETS}/{placeholder}", f"{STYLESHEETS}/{name}")
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_if_changed(path, text)

@@ -9,14 +9,17 @@ import json
 import os
 import platform
 
+from execdocs.contract import load_report
+
 PAGE = "bao-cao.md"
 TITLE = "Báo cáo chạy mã"
 STATUS = {"ran": "chạy lần này", "cached": "bộ nhớ đệm", "failed": "lỗi"}
 
 
-def load(report_path):
+def _load_parity(path):
+    """_build/parity.json, written by scripts/parity.py on a machine with CUDA, if there is one."""
     try:
-        with open(report_path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             return json.load(fh)
     except (FileNotFoundError, json.JSONDecodeError):
         return None
@@ -42,8 +45,8 @@ def _cpu_name():
 
 
 def _device(report):
-    device = report["environment"].get("device", "cpu")
-    gpus = sorted({s["gpu_name"] for s in report["snippets"].values() if s.get("gpu_name")})
+    device = report.environment.get("device", "cpu")
+    gpus = sorted({s.gpu_name for s in report.snippets.values() if s.gpu_name})
     if device == "cpu":
         return "CPU"
     return f"{device.upper()} ({', '.join(gpus)})" if gpus else device.upper()
@@ -51,8 +54,8 @@ def _device(report):
 
 def rows(report):
     """The snippets as (name, info) pairs, slowest first."""
-    items = report["snippets"].items()
-    return sorted(items, key=lambda item: (-(item[1].get("seconds") or 0.0), item[0]))
+    items = report.snippets.items()
+    return sorted(items, key=lambda item: (-(item[1].seconds or 0.0), item[0]))
 
 
 def markdown(report):
@@ -69,10 +72,10 @@ def markdown(report):
         "được lấy từ bộ nhớ đệm (cache), kèm thời gian và bộ nhớ của lần chạy đã tạo ra kết quả đó.",
         "",
     ]
-    if report is None or not report.get("snippets"):
+    if report is None or not report.snippets:
         lines.append("Chưa có số liệu: lần xây dựng này không chạy snippet nào.")
         return "\n".join(lines) + "\n"
-    env = report["environment"]
+    env = report.environment
     lines += [
         "## Môi trường",
         "",
@@ -86,10 +89,10 @@ def markdown(report):
         f"| numpy | {env.get('numpy', '—')} |",
         "",
     ]
-    snippets = report["snippets"]
-    ran = sum(1 for s in snippets.values() if s.get("status") == "ran")
-    cached = sum(1 for s in snippets.values() if s.get("status") == "cached")
-    total = sum(s.get("seconds") or 0.0 for s in snippets.values())
+    snippets = report.snippets
+    ran = sum(1 for s in snippets.values() if s.status == "ran")
+    cached = sum(1 for s in snippets.values() if s.status == "cached")
+    total = sum(s.seconds or 0.0 for s in snippets.values())
     lines += [
         "## Tổng quan",
         "",
@@ -106,9 +109,9 @@ def markdown(report):
     ]
     for name, info in rows(report):
         lines.append(
-            f"| `{name}` | {_seconds(info.get('seconds'))} | {_mib(info.get('peak_rss_bytes'))} "
-            f"| {_mib(info.get('cuda_max_allocated_bytes'))} | {info.get('device', '—')} "
-            f"| {STATUS.get(info.get('status'), info.get('status', '—'))} |"
+            f"| `{name}` | {_seconds(info.seconds)} | {_mib(info.peak_rss_bytes)} "
+            f"| {_mib(info.cuda_max_allocated_bytes)} | {info.device} "
+            f"| {STATUS.get(info.status, info.status)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -136,5 +139,5 @@ def parity_markdown(parity):
 
 
 def page_markdown(report_path):
-    parity = load(os.path.join(os.path.dirname(report_path), "parity.json"))
-    return markdown(load(report_path)) + ("\n" + parity_markdown(parity) if parity else "")
+    parity = _load_parity(os.path.join(os.path.dirname(report_path), "parity.json"))
+    return markdown(load_report(report_path)) + ("\n" + parity_markdown(parity) if parity else "")
