@@ -34,6 +34,7 @@ import time
 import urllib.request
 
 import pageweight  # beside this file: `python scripts/benchmark.py` finds it, as it finds execdocs
+from localsite import copy_project
 
 from execdocs.run.cells import split_cells
 from execdocs.run.runner import Runner, discover
@@ -61,13 +62,6 @@ def target(label, holds, detail):
 
 def say(text):
     print(text, flush=True)
-
-
-def copy_project(destination):
-    ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", "site", ".git", "__pycache__", ".cache")
-    shutil.copytree(ROOT, destination, ignore=ignore)
-    os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(destination, "node_modules"))
-    return destination
 
 
 def timed(command, cwd, env=None, check=True):
@@ -420,7 +414,7 @@ def main(argv=None):
     workspace = tempfile.mkdtemp(prefix="docs-benchmark-")
     figures = {}
     try:
-        project = copy_project(os.path.join(workspace, "project"))
+        project = copy_project(ROOT, os.path.join(workspace, "project"))
         names = discover(os.path.join(project, "snippets"))
         figures["snippets"] = len(names)
         figures["cpus"] = os.cpu_count()

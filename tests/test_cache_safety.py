@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from localsite import alive
 from conftest import ROOT
 
 RUNNER = os.path.join(ROOT, "scripts", "run_snippets.py")
@@ -97,14 +98,6 @@ def test_an_interrupted_run_stops_its_snippet_process(project):
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=60)
     assert wait_for(lambda: not alive(child), 10), "Ctrl-C must not leave the snippet running"
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_a_half_written_entry_is_never_used(project):

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from localsite import alive
 from conftest import ROOT
 from execdocs.run.runner import Runner, SnippetFailure
 
@@ -139,15 +140,6 @@ def test_timeout_kills_the_process_group_and_names_the_line(project):
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(pid)  # the grandchild was killed with the group
-
-
-def alive(pid):
-    """True if pid runs (a killed process left as a zombie by a non-reaping init counts as dead)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_failed_run_removes_old_outputs_and_is_not_cached(project):
