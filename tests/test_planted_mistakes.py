@@ -248,3 +248,19 @@ def test_assets_from_another_host_added_by_the_theme_or_config_stop_the_build(pr
         stderr = failed_build(project)
     assert "mkdocs.yml: extra_javascript loads https://cdn.example.org/y.js from another host" in stderr
     assert_outputs_and_cache_survive(project)
+
+
+@pytest.mark.parametrize(
+    "mistake, message",
+    [
+        ("Giá trị {{ train_loop.final_xx:.4f }} ở đây.", "snippet 'train_loop' reported no value 'final_xx'"),
+        ("Công thức $a \\cdotf b$ ở đây.", "KaTeX cannot render the formula: a \\cdotf b"),
+    ],
+)
+def test_errors_below_included_snippets_name_their_own_line(project, mistake, message):
+    """Each page gets a notebook link line above its first include of each snippet; the messages
+    still give the line of the page as it is in the file (the mistake sits below two snippets)."""
+    with planted(project, PAGE, lambda text: text + "\n" + mistake + "\n") as text:
+        stderr = failed_build(project)
+    line = text.splitlines().index(mistake) + 1
+    assert f"{PAGE}:{line}: " in stderr and message in stderr, stderr

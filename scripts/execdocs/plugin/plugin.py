@@ -158,13 +158,13 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         if is_notebook(page):
             return markdown
-        markdown = link_snippets(markdown, config.repo_url)
         path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
-        self.sources[page.file.src_uri] = markdown
+        self.sources[page.file.src_uri] = markdown  # as in the file: messages give its line numbers
         try:
-            return values.substitute(markdown, self.out_root, path)
+            markdown = values.substitute(markdown, self.out_root, path)
         except values.ValueError_ as error:
             _fail(str(error))
+        return link_snippets(markdown, config.repo_url)  # adds lines: last, after every line-numbered check
 
     def on_page_content(self, html, *, page, config, files):
         if self.katex is None:
