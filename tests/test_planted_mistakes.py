@@ -264,3 +264,22 @@ def test_errors_below_included_snippets_name_their_own_line(project, mistake, me
         stderr = failed_build(project)
     line = text.splitlines().index(mistake) + 1
     assert f"{PAGE}:{line}: " in stderr and message in stderr, stderr
+
+
+def test_a_page_saved_as_windows_1252_is_named_not_a_traceback(project):
+    """A page saved in real Windows-1252 bytes is reported by file and line, with the fix, before
+    anything reads it as UTF-8 (the notebooks' page scan at configuration time used to crash)."""
+    path = os.path.join(project, PAGE)
+    with open(path, encoding="utf-8") as fh:
+        original = fh.read()
+    lines = original.split("\n")
+    bad = next(n for n, line in enumerate(lines) if not line.isascii())
+    try:
+        with open(path, "wb") as fh:
+            fh.write(original.encode("cp1252", errors="replace"))
+        stderr = failed_build(project)
+    finally:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(original)
+    assert f"{PAGE}:{bad + 1}:" in stderr and "not valid UTF-8" in stderr and "Windows-1252" in stderr, stderr
+    assert "Traceback" not in stderr

@@ -48,8 +48,7 @@ def _display(path, docs_dir):
 
 
 def _read(path):
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        return fh.read()
+    return textchecks.read_text(path, _display(path, os.path.dirname(path)))
 
 
 def source_errors(root, config, store=None):

@@ -193,19 +193,47 @@ def check_text(text, path, page=False):
     return sorted(problems, key=lambda p: (p.line, p.column))
 
 
-def check_file(path, display=None, page=None, store=None):
-    """Problems in a file; pages are *.md unless page is given. store: a CheckStore that keeps
-    results between builds."""
-    display = display or path
+class UnreadableText(Exception):
+    """A file that is not UTF-8; str() is the Problem, naming the file, line and column."""
+
+    def __init__(self, problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def read_text(path, display=None):
+    """The text of a project file. Every read of a page or snippet goes through here, so a file in
+    another encoding is reported by name and line (UnreadableText), never as a traceback."""
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         line_start = data.rfind(b"\n", 0, error.start) + 1
         column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
-        return [Problem(display, line, column, f"not valid UTF-8 ({error.reason}): save the file as UTF-8")]
+        message = f"not valid UTF-8 ({error.reason}): save the file as UTF-8"
+        if _looks_like_windows_1252(data):
+            message += " (it looks like Windows-1252: re-save it as UTF-8 in the editor, or convert it with `iconv -f cp1252 -t utf-8`)"
+        raise UnreadableText(Problem(display or path, line, column, message)) from None
+
+
+def _looks_like_windows_1252(data):
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def check_file(path, display=None, page=None, store=None):
+    """Problems in a file; pages are *.md unless page is given. store: a CheckStore that keeps
+    results between builds."""
+    display = display or path
+    try:
+        text = read_text(path, display)
+    except UnreadableText as error:
+        return [error.problem]
     if page is None:
         page = path.endswith(".md")
     if store is not None:

@@ -4,6 +4,7 @@ each lesson page before its first include of a snippet, and the cleaned-up noteb
 import os
 import re
 
+from execdocs.check.text import read_text
 from execdocs.notebooks.build import colab_url, download_uri, page_uri, write_all
 
 SECTION = "Sổ tay Jupyter"
@@ -14,13 +15,14 @@ INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<--\s+"out/(?P<name>[a-z0-9_-]+)/',
 def snippet_pages(docs_dir):
     """{snippet name: [page file, ...]} for every page that includes a snippet's outputs."""
     found = {}
+    shown_dir = os.path.basename(os.path.abspath(docs_dir))
     for page in sorted(os.listdir(docs_dir)):
         if page.endswith(".md"):
-            with open(os.path.join(docs_dir, page), encoding="utf-8") as fh:
-                for match in INCLUDE.finditer(fh.read()):
-                    found.setdefault(match.group("name"), [])
-                    if page not in found[match.group("name")]:
-                        found[match.group("name")].append(page)
+            text = read_text(os.path.join(docs_dir, page), f"{shown_dir}/{page}")  # names a page not in UTF-8
+            for match in INCLUDE.finditer(text):
+                found.setdefault(match.group("name"), [])
+                if page not in found[match.group("name")]:
+                    found[match.group("name")].append(page)
     return found
 
 

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File
 
 from execdocs import patches
 from execdocs.check import site as sitechecks
-from execdocs.check.text import CheckStore
+from execdocs.check.text import CheckStore, UnreadableText
 from execdocs.notebooks import assets as notebookassets
 from execdocs.notebooks import csspurge
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
@@ -100,7 +100,10 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 config.extra_css.insert(0, stylesheet)
         config.mdx_configs.setdefault("toc", {})["slugify"] = slugs.slugify
         sitechecks.locate_link_warnings(config.docs_dir)
-        self.notebooks = NotebookSection(config, discover(self.snippets_dir))
+        try:
+            self.notebooks = NotebookSection(config, discover(self.snippets_dir))
+        except UnreadableText as error:  # before the text checks of on_pre_build: same message
+            _fail(f"1 problem(s) found, so the site was not built (see docs/dong-gop.md):\n{error}")
         self.notebooks.expand_nav(config)
         return config
 
