@@ -283,3 +283,21 @@ def test_a_page_saved_as_windows_1252_is_named_not_a_traceback(project):
             fh.write(original)
     assert f"{PAGE}:{bad + 1}:" in stderr and "not valid UTF-8" in stderr and "Windows-1252" in stderr, stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        ';--8<-- "out/train_loop/setup.md"',
+        'Xem --8<-- "out/train_loop/setup.md" ở trên.',
+        "Giá trị \\{{ train_loop.final_x }}.",
+    ],
+)
+def test_markup_published_as_text_stops_the_build_at_its_line(project, markup):
+    """An include or a placeholder that reaches the reader as text (escaped, or not on a line of its
+    own) stops the build at its line, and no page of that build is left to be published."""
+    with planted(project, PAGE, lambda text: text + "\n" + markup + "\n") as text:
+        stderr = failed_build(project)
+    line = text.splitlines().index(markup) + 1
+    assert f"{PAGE}:{line}: the page shows" in stderr, stderr
+    assert not os.path.exists(os.path.join(project, "site", "vong-lap-huan-luyen", "index.html"))

@@ -4,6 +4,7 @@ Called from the plugin (execdocs/plugin). Each check returns messages that start
 the hook stops the build on errors and logs warnings (which `strict: true` turns into a failure).
 """
 
+import html as html_module
 import logging
 import os
 import re
@@ -27,6 +28,11 @@ BUILT_ASSET = re.compile(
     r"\bhref=[\"']?((?:https?:)?//[^\"'\s>]+)",
     re.I,
 )
+# Published by accident: what a reader should never see as text. Code, scripts and styles may
+# show such markup on purpose, so they are blanked out first.
+NOT_PROSE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.S | re.I)
+TAG = re.compile(r"<[^>]+>")
+LEFTOVER = re.compile(r"--8<--[^\n]{0,60}|\{\{[^{}\n]{0,80}\}\}")
 LINK_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link (?:to )?'(?P<link>[^']+)'")
 
 
@@ -208,7 +214,31 @@ def discard_site(site_dir):
         clean_directory(site_dir)
 
 
-def built_page_errors(html, shown):
-    """Assets a finished page loads from another host (added by the theme, a plugin or mkdocs.yml)."""
+def built_page_errors(html, shown, source=""):
+    """What a finished page must not have: assets from another host (added by the theme, a plugin
+    or mkdocs.yml), and markup that was published instead of processed (an include marker or a
+    `{{ ... }}` placeholder outside code), located at its line of the page source."""
     urls = sorted({a or b for a, b in BUILT_ASSET.findall(html)})
-    return [f"{shown}: the built page loads {url} from another host (theme, plugin or mkdocs.yml)" for url in urls]
+    errors = [f"{shown}: the built page loads {url} from another host (theme, plugin or mkdocs.yml)" for url in urls]
+    text = html_module.unescape(TAG.sub(" ", NOT_PROSE.sub(" ", html)))
+    for leftover in sorted(set(LEFTOVER.findall(text))):
+        line = _line_of_text(source, leftover)
+        where = f"{shown}:{line}" if line else shown
+        errors.append(
+            f"{where}: the page shows {leftover.strip()!r} as text: an include (`--8<--` on a line of its own, "
+            "not inside a paragraph, no `;` in front) or a placeholder (`{{ snippet.value }}`) was not processed; "
+            "to show one on purpose, put it in a code block or `inline code`"
+        )
+    return errors
+
+
+def _line_of_text(source, leftover):
+    """The source line that published leftover: among the lines holding it, first one where it
+    is not what the build processes (an include alone on its line, a placeholder not escaped)."""
+    needle = leftover.strip()[:24]
+    found = [(n, line) for n, line in enumerate(source.split("\n"), 1) if needle in line]
+    for number, line in found:
+        processed = line.lstrip().startswith(needle) if needle.startswith("--8<--") else f"\\{needle}" not in line
+        if not processed:
+            return number
+    return found[0][0] if found else None

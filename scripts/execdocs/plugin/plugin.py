@@ -206,7 +206,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             self.notebook_classes |= csspurge.classes_in(output)
             self.notebook_pages.append(page.file.abs_dest_path)
         shown = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
-        _stop_on(sitechecks.built_page_errors(output, shown))
+        _stop_on(sitechecks.built_page_errors(output, shown, self.sources.get(page.file.src_uri, "")))
         return output
 
     def on_post_build(self, *, config):
