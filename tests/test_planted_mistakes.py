@@ -121,7 +121,7 @@ def test_mojibake_in_a_snippet_stops_the_build_before_it_runs(project):
     repaired = next(
         t for t in open(os.path.join(ROOT, "snippets", "train_loop.py"), encoding="utf-8") if "# 1. xo" in t
     )
-    assert f"snippets/train_loop.py:{line}:1: mojibake" in stderr and repr(repaired.rstrip("\n")) in stderr
+    assert f"snippets/train_loop.py:{line}:1: mojibake" in stderr and "\n    " + repaired.rstrip("\n") in stderr
     assert "snippets:" not in stderr  # stopped before any snippet ran
     assert_outputs_and_cache_survive(project)
 

@@ -56,7 +56,7 @@ def test_mojibake_is_found_and_the_repair_is_shown(codec, named):
     problem = only(check_text(page_with(broken), "docs/t.md", page=True))
     assert (problem.path, problem.line) == ("docs/t.md", 4)
     assert "mojibake" in problem.message and named in problem.message
-    assert repr(original) in problem.message  # ftfy gives back exactly the original line
+    assert problem.message.endswith("\n    " + original)  # ftfy gives back exactly the original line, as typed
 
 
 def test_mojibake_with_lost_bytes_is_still_found():
@@ -218,3 +218,18 @@ def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatc
     assert [p.message for p in textchecks.check_file(str(page), "p.md", store=store)] == ["FROM STORE"]
     page.write_text("Gradient của hàm\n", encoding="utf-8")
     assert textchecks.check_file(str(page), "p.md", store=store) == []
+
+
+def test_a_repair_is_shown_as_it_is_typed_and_the_file_can_be_repaired_whole(tmp_path):
+    """The repair of a broken formula keeps single backslashes (not a Python repr's doubled ones),
+    and `textchecks.py --fix` repairs the whole file in place, leaving good lines alone."""
+    original = "Công thức $\\delta = \\frac{\\partial L}{\\partial z}$ cho từng tầng."
+    broken = original.encode("utf-8").decode("cp1252", errors="ignore")
+    problem = only(check_text(page_with(broken), "docs/t.md", page=True))
+    assert problem.message.endswith("\n    " + original) and "\\\\delta" not in problem.message
+    page = tmp_path / "t.md"
+    good = "# Tiêu đề\n\nMột dòng đúng.\n"
+    page.write_text(good + broken + "\n", encoding="utf-8")
+    assert textchecks.main(["--fix", str(page)]) == 0  # repaired, then checked clean
+    assert page.read_text(encoding="utf-8") == good + original + "\n"
+    assert textchecks.main(["--fix", str(page)]) == 0 and page.read_text(encoding="utf-8") == good + original + "\n"

@@ -1,8 +1,9 @@
 """Text checks for pages and snippets: broken encodings, invisible characters, scripts, foreign assets.
 
-`python scripts/textchecks.py [FILE ...]` (or `python -m execdocs.check`) checks the given files
+`python scripts/textchecks.py [--fix] [FILE ...]` (or `python -m execdocs.check`) checks the given files
 (default: docs/*.md, snippets/**/*.py and templates/*, from the project root) and prints
-`file:line:column: problem` for each problem; exit status 1 if any. The build (check/site.py)
+`file:line:column: problem` for each problem; exit status 1 if any. `--fix FILE ...` first
+repairs mojibake and NFC in those files in place, then checks them. The build (check/site.py)
 and pre-commit run the same checks. Standard library and ftfy only: pre-commit runs this file
 in an environment of its own.
 
@@ -78,8 +79,9 @@ def _mojibake(line):
     if len(repaired) > 160:
         repaired = repaired[:157] + "..."
     return (
-        f"mojibake: UTF-8 text that was read as {source} and saved again. "
-        f"Repaired (ftfy), it reads: {repaired!r}. Retype the text or replace the line with the repair."
+        f"mojibake: UTF-8 text that was read as {source} and saved again. Replace the line with "
+        f"its repair (ftfy), exactly as below, or repair the whole file with "
+        f"`python scripts/textchecks.py --fix FILE`:\n    {repaired}"
     )
 
 
@@ -275,9 +277,40 @@ def default_files(root):
     return found
 
 
+def repair_text(text):
+    """text with every mojibake line repaired (ftfy) and every line in NFC; other lines as they are."""
+    import ftfy
+
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if ALLOW not in line and _mojibake(line):
+            lines[number] = ftfy.fix_text(
+                line, uncurl_quotes=False, fix_character_width=False, fix_latin_ligatures=False, normalization="NFC"
+            )
+    return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+def repair_file(path):
+    """Repair path in place (repair_text); True if it changed. A file that is not UTF-8 is left."""
+    text = read_text(path)
+    repaired = repair_text(text)
+    if repaired != text:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(repaired)
+    return repaired != text
+
+
 def main(argv=None):
     root = os.getcwd()
-    paths = list(sys.argv[1:] if argv is None else argv) or default_files(root)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--fix"]:
+        for path in args[1:]:
+            try:
+                print(f"{path}: {'repaired' if repair_file(path) else 'nothing to repair'}")
+            except UnreadableText as error:
+                print(f"{error} (not repaired)")
+        args = args[1:]
+    paths = args or default_files(root)
     problems = []
     for path in paths:
         inside = os.path.isabs(path) and os.path.abspath(path).startswith(root + os.sep)
