@@ -301,3 +301,13 @@ def test_markup_published_as_text_stops_the_build_at_its_line(project, markup):
     line = text.splitlines().index(markup) + 1
     assert f"{PAGE}:{line}: the page shows" in stderr, stderr
     assert not os.path.exists(os.path.join(project, "site", "vong-lap-huan-luyen", "index.html"))
+
+
+def test_a_misspelled_link_or_anchor_gets_the_nearest_one_suggested(project):
+    def plant(text):
+        return text + "\nXem [gradient](gradiant.md).\n\nXem [mục](gradient.md#ba-cach-tinh-cung-mot-gradien).\n"
+
+    with planted(project, PAGE, plant):
+        stderr = failed_build(project)
+    assert "contains a link 'gradiant.md'" in stderr and "Did you mean 'gradient.md'?" in stderr, stderr
+    assert "Did you mean '#ba-cach-tinh-cung-mot-gradient'?" in stderr, stderr

@@ -4,6 +4,7 @@ Called from the plugin (execdocs/plugin). Each check returns messages that start
 the hook stops the build on errors and logs warnings (which `strict: true` turns into a failure).
 """
 
+import difflib
 import html as html_module
 import logging
 import os
@@ -33,6 +34,10 @@ BUILT_ASSET = re.compile(
 NOT_PROSE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.S | re.I)
 TAG = re.compile(r"<[^>]+>")
 LEFTOVER = re.compile(r"--8<--[^\n]{0,60}|\{\{[^{}\n]{0,80}\}\}")
+MISSING_PAGE = re.compile(r"but the target(?: '(?P<target>[^']+)')? is not found")
+MISSING_ANCHOR = re.compile(
+    r"the doc '(?P<target>[^']+)' does not contain an anchor|there is no such anchor on this page"
+)
 LINK_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link (?:to )?'(?P<link>[^']+)'")
 
 
@@ -168,11 +173,14 @@ def unused_snippets(root, docs_dir, names):
 
 
 class LinkLocator(logging.Filter):
-    """Adds `docs/PAGE.md:LINE:` to MkDocs' warnings about broken links and anchors."""
+    """Adds `docs/PAGE.md:LINE:` to MkDocs' warnings about broken links and anchors, and the
+    nearest page or anchor that exists ("did you mean ...?"). anchors: {page src_uri: ids on it},
+    filled by the plugin as pages are built (MkDocs checks anchors once every page is built)."""
 
-    def __init__(self, docs_dir):
+    def __init__(self, docs_dir, anchors=None):
         super().__init__()
         self.docs_dir = docs_dir
+        self.anchors = anchors if anchors is not None else {}
 
     def filter(self, record):
         message = record.getMessage()
@@ -182,9 +190,31 @@ class LinkLocator(logging.Filter):
             path = os.path.join(self.docs_dir, page)
             shown = _display(path, self.docs_dir)
             line = _line_of_link(path, link)
-            record.msg = f"{shown}:{line}: {message}" if line else f"{shown}: {message}"
+            record.msg = (f"{shown}:{line}: {message}" if line else f"{shown}: {message}") + self._hint(
+                page, link, message
+            )
             record.args = ()
         return True
+
+    def _hint(self, page, link, message):
+        missing_page = MISSING_PAGE.search(message)
+        if missing_page:
+            wanted = missing_page.group("target") or link.split("#", 1)[0]
+            pages = [p for p, _ in pages_relative(self.docs_dir)]
+            close = difflib.get_close_matches(wanted, pages, n=1, cutoff=0.6)
+            return f" Did you mean '{close[0]}'?" if close else ""
+        missing_anchor = MISSING_ANCHOR.search(message)
+        if missing_anchor:
+            target = missing_anchor.group("target") or page
+            anchor = link.split("#", 1)[-1]
+            close = difflib.get_close_matches(anchor, sorted(self.anchors.get(target, ())), n=1)
+            return f" Did you mean '#{close[0]}'?" if close else ""
+        return ""
+
+
+def pages_relative(docs_dir):
+    """(path relative to docs_dir, absolute path) of every page."""
+    return [(os.path.relpath(path, docs_dir).replace(os.sep, "/"), path) for path, _ in pages(docs_dir)]
 
 
 def _line_of_link(path, link):
@@ -199,11 +229,11 @@ def _line_of_link(path, link):
     return None
 
 
-def locate_link_warnings(docs_dir):
+def locate_link_warnings(docs_dir, anchors=None):
     logger = logging.getLogger("mkdocs.structure.pages")
     for old in [f for f in logger.filters if isinstance(f, LinkLocator)]:
         logger.removeFilter(old)
-    logger.addFilter(LinkLocator(docs_dir))
+    logger.addFilter(LinkLocator(docs_dir, anchors))
 
 
 def discard_site(site_dir):

@@ -60,6 +60,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.serving = False
         self.notebooks = None
         self.katex = None
+        self.anchors = {}  # page src_uri -> the ids on the built page, for "did you mean" on broken anchors
         self.sources = {}  # page src_uri -> its Markdown, for the lines of formula errors
         self.searched = {}  # page src_uri -> its real content while search reads the searchable one
         self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
@@ -99,7 +100,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             if stylesheet not in config.extra_css:
                 config.extra_css.insert(0, stylesheet)
         config.mdx_configs.setdefault("toc", {})["slugify"] = slugs.slugify
-        sitechecks.locate_link_warnings(config.docs_dir)
+        sitechecks.locate_link_warnings(config.docs_dir, self.anchors)
         try:
             self.notebooks = NotebookSection(config, discover(self.snippets_dir))
         except UnreadableText as error:  # before the text checks of on_pre_build: same message
@@ -202,6 +203,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
     on_page_context = CombinedEvent(_index_searchable_text, _restore_page_content)
 
     def on_post_page(self, output, *, page, config):
+        self.anchors[page.file.src_uri] = set(page.present_anchor_ids or ())
         if is_notebook(page):
             self.notebook_classes |= csspurge.classes_in(output)
             self.notebook_pages.append(page.file.abs_dest_path)
