@@ -39,8 +39,8 @@ while changed:  # sweep over all coefficients until a whole sweep improves nothi
                 break
     curve.append(loss.item())
 naive_passes = forward_passes
-print(f"{len(theta)} hệ số, {len(curve) - 1} lượt dò: mất mát {curve[0]:.4f} -> {curve[-1]:.4f}")
-print(f"lượt dò cuối không đổi được hệ số nào: bước {delta} đã quá thô để đi tiếp")
+print(f"{len(theta)} tham số, {len(curve) - 1} lượt dò: mất mát {curve[0]:.4f} -> {curve[-1]:.4f}")
+print(f"lượt dò cuối không đổi được tham số nào: bước {delta} đã quá thô để đi tiếp")
 print(f"số lượt truyền xuôi đã dùng: {naive_passes}")
 
 # %% gradient
@@ -62,6 +62,7 @@ sitekit.report("y", y)
 sitekit.report("init", init)
 sitekit.report("hidden", hidden)
 sitekit.report("n_params", len(init))
+sitekit.report("n_points", len(x))
 sitekit.report("delta", delta)
 sitekit.report("sweeps", len(curve) - 1)
 sitekit.report("curve", curve, tol=1e-9)

@@ -42,15 +42,10 @@ gap = (torch.tensor(hand_path) - torch.tensor(torch_path)).abs().max().item()
 print(f"{steps} bước, lệch lớn nhất giữa bản viết tay và torch.optim.Adagrad: {gap:.1e}")
 print(f"tổng bình phương gradient sau bước 1: {sums[0][0]:.4f}, {sums[0][1]:.4f}")
 print(f"tổng bình phương gradient sau bước {steps}: {sums[-1][0]:.4f}, {sums[-1][1]:.4f}")
-sitekit.report("features", X)
-sitekit.report("targets", y)
-sitekit.report("w0", w0)
-sitekit.report("lr", lr)
-sitekit.report("eps", eps)
-sitekit.report("steps", steps)
-sitekit.report("hand_path", hand_path)
-sitekit.report("torch_path", torch_path)
-sitekit.report("sums", sums)
+for name, value in [("features", X), ("targets", y), ("w0", w0), ("lr", lr), ("eps", eps), ("steps", steps)]:
+    sitekit.report(name, value)
+for name, value in [("hand_path", hand_path), ("torch_path", torch_path), ("sums", sums)]:
+    sitekit.report(name, value)
 sitekit.report("max_gap", gap)
 
 # %% slope

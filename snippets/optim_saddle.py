@@ -15,6 +15,7 @@ for n in (1, 2, 3, 4, 6, 10):
 sitekit.table("kinds", ["số chiều", "cực tiểu", "cực đại", "điểm yên ngựa", "tỉ lệ trị riêng âm"], rows, fmt=".4f")
 sitekit.report("samples", samples)
 sitekit.report("kinds", rows)
+sitekit.report("first_no_minimum", min(row[0] for row in rows if row[1] == 0))
 
 # %% network
 # A 2 -> 3 -> 1 tanh network without biases: all-zero weights are a critical point.
@@ -40,3 +41,4 @@ sitekit.report("net_y", y)
 sitekit.report("net_grad_norm", origin.grad.norm().item())
 sitekit.report("net_eigenvalues", eigenvalues, tol=1e-9)
 sitekit.report("net_negative", negative)
+sitekit.report("net_params", len(eigenvalues))

@@ -57,7 +57,11 @@ print("xoá trước mỗi micro-batch:          ", [f"{v:+.4f}" for v in zeroed
 print("gradient của cả batch 16 mẫu:       ", [f"{v:+.4f}" for v in full.flatten().tolist()])
 sitekit.report("features", X)
 sitekit.report("targets", y)
+sitekit.report("rows", len(X))
+sitekit.report("micro_batches", len(chunks))
+sitekit.report("micro_rows", len(X) // len(chunks))
 sitekit.report("accumulated", accumulated)
+sitekit.report("full", full)
 sitekit.report("zeroed_each", zeroed_each)
 
 # %% logging
