@@ -5,10 +5,11 @@ import torch
 import sitekit
 
 # %% random
+device = sitekit.device()
 # A critical point's Hessian, drawn at random: symmetric, Gaussian entries (the GOE).
 samples, rows = 20000, []
 for n in (1, 2, 3, 4, 6, 10):
-    a = torch.randn(samples, n, n, dtype=torch.float64)
+    a = torch.randn(samples, n, n, dtype=torch.float64).to(device)
     eig = torch.linalg.eigvalsh((a + a.transpose(1, 2)) / 2)
     minima, maxima = (eig > 0).all(1).double().mean().item(), (eig < 0).all(1).double().mean().item()
     rows.append([n, minima, maxima, 1 - minima - maxima, (eig < 0).double().mean().item()])
@@ -19,7 +20,7 @@ sitekit.report("first_no_minimum", min(row[0] for row in rows if row[1] == 0))
 
 # %% network
 # A 2 -> 3 -> 1 tanh network without biases: all-zero weights are a critical point.
-x = torch.randn(32, 2, dtype=torch.float64)
+x = torch.randn(32, 2, dtype=torch.float64).to(device)
 y = torch.sin(x[:, :1] - 2 * x[:, 1:])
 
 
@@ -28,7 +29,7 @@ def loss_of(theta):
     return ((torch.tanh(x @ w1) @ w2 - y) ** 2).mean()
 
 
-origin = torch.zeros(9, dtype=torch.float64, requires_grad=True)
+origin = torch.zeros(9, dtype=torch.float64, device=device, requires_grad=True)
 loss_of(origin).backward()
 hessian = torch.autograd.functional.hessian(loss_of, origin.detach())
 eigenvalues = torch.linalg.eigvalsh(hessian)
