@@ -40,4 +40,10 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 # the build machinery, as the package that the mkdocs.yml plugin `execdocs` comes from
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e scripts/
+# Material prints an end-of-life banner on every build (it is in README, "Sau tháng 5/2027"); a
+# contributor's build log shows the snippet line, real warnings and errors only. A .pth line runs
+# at every start of this venv's Python, before mkdocs imports the theme.
+site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo 'import os; os.environ.setdefault("NO_MKDOCS_2_WARNING", "1"); os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")' \
+  > "$site_packages/execdocs-quiet-banners.pth"
 npm ci --no-audit --no-fund --loglevel=error

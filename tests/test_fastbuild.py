@@ -290,3 +290,23 @@ def test_no_change_build_log_is_short(site, tmp_path):
     assert "snippets: 0 ran" in done.stderr
     assert "Cache hit" not in done.stderr
     assert len(done.stderr.splitlines()) < 10, done.stderr
+
+
+def test_cold_notebook_build_log_has_no_per_notebook_lines_and_no_banner(warm_copy, tmp_path):
+    """Every notebook converted afresh (its cache empty) and no NO_MKDOCS_2_WARNING in the
+    environment: the log still holds the snippet line and nothing per notebook, and Material's
+    end-of-life banner is not printed (scripts/setup.sh switches it off in the venv)."""
+    project = warm_copy()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING")}
+    done = subprocess.run(
+        [MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "snippets: 0 ran" in done.stderr
+    for noise in ("Converting notebook", "Cache miss", "Cache hit", "end of life"):
+        assert noise not in done.stderr + done.stdout, noise
+    assert len(done.stderr.splitlines()) < 10, done.stderr

@@ -33,12 +33,13 @@ KATEX_CSS = "assets/katex/katex.min.css"
 log = logging.getLogger("mkdocs.plugins.execdocs")
 
 
-class _QuietNotebookCacheHits(logging.Filter):
-    """mkdocs-jupyter logs "Cache hit: PATH" for every notebook page on every build (36 lines),
-    which buries the lines a contributor needs; misses (a notebook converted again) still show."""
+class _QuietNotebookInfo(logging.Filter):
+    """mkdocs-jupyter logs a line or two per notebook page at INFO on every build ("Cache hit",
+    "Cache miss", "Converting notebook", "Evicted stale cache": 72 lines on a cold build), which
+    bury the lines a contributor needs. Its warnings and errors still show."""
 
     def filter(self, record):
-        return not (record.levelno == logging.INFO and str(record.msg).startswith("Cache hit"))
+        return record.levelno > logging.INFO
 
 
 def _fail(message):
@@ -93,9 +94,10 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         if self.serving and self.config.run_snippets and self.config.warm_worker:
             # torch loads in the worker while serve starts, so the first edit does not wait for it
             threading.Thread(target=warm_up, args=(self.worker, self.snippets_dir, log.info), daemon=True).start()
-        jupyter_log = logging.getLogger("mkdocs.plugins.mkdocs_jupyter")
-        if not any(isinstance(f, _QuietNotebookCacheHits) for f in jupyter_log.filters):
-            jupyter_log.addFilter(_QuietNotebookCacheHits())
+        for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):  # its plugin, its converter
+            jupyter_log = logging.getLogger(name)
+            if not any(isinstance(f, _QuietNotebookInfo) for f in jupyter_log.filters):
+                jupyter_log.addFilter(_QuietNotebookInfo())
         for stylesheet in (KATEX_CSS, fonts.STYLESHEET):
             if stylesheet not in config.extra_css:
                 config.extra_css.insert(0, stylesheet)
