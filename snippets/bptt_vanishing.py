@@ -23,23 +23,24 @@ def grad_norms(W):
         h.retain_grad()
         states.append(h)
     states[-1].sum().backward()
-    return [s.grad.norm().item() for s in states], [(1 - s.detach() ** 2).max().item() for s in states]
+    return [s.grad.norm().item() for s in states]
 
 
 # %% measure
 curves = {}
 for scale in scales:
     W = (scale * W0).to(device)
-    norms, slopes = grad_norms(W)
+    norms = grad_norms(W)
     curves[scale] = norms
-    spectral = torch.linalg.matrix_norm(W, ord=2).item()
-    print(
-        f"W = {scale} W0: ‖W‖₂ = {spectral:.2f}, ‖∂L/∂h_1‖ / ‖∂L/∂h_{T}‖ = {norms[0] / norms[-1]:.2e}, "
-        f"1 − h² lớn nhất, trung bình theo t = {sum(slopes) / T:.3f}"
-    )
-    sitekit.report(f"norms_{str(scale).replace('.', '_')}", norms, tol=1e-3)
-    sitekit.report(f"ratio_{str(scale).replace('.', '_')}", norms[0] / norms[-1], tol=1e-3)
-    sitekit.report(f"spectral_{str(scale).replace('.', '_')}", spectral, tol=1e-5)
+    spectral = torch.linalg.matrix_norm(W, ord=2).item()  # the largest stretch W can apply
+    radius = torch.linalg.eigvals(W).abs().max().item()  # the growth rate of W^k for large k
+    ratio = norms[0] / norms[-1]
+    print(f"W = {scale} W0: ‖W‖₂ = {spectral:.2f}, ρ(W) = {radius:.2f}, ‖∂L/∂h_1‖ / ‖∂L/∂h_{T}‖ = {ratio:.2e}")
+    key = str(scale).replace(".", "_")
+    sitekit.report(f"norms_{key}", norms, tol=1e-3)
+    sitekit.report(f"ratio_{key}", ratio, tol=1e-3)
+    sitekit.report(f"spectral_{key}", spectral, tol=1e-5)
+    sitekit.report(f"radius_{key}", radius, tol=1e-5)
 sitekit.report("w0", W0, tol=1e-6)
 sitekit.report("u", U, tol=1e-6)
 sitekit.report("xs", xs, tol=1e-6)

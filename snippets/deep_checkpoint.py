@@ -25,18 +25,19 @@ class Block(nn.Module):
 
 
 model = nn.Sequential(*[Block() for _ in range(depth)]).to(device)
-params = {p.data_ptr() for p in model.parameters()}
+params = {p.untyped_storage().data_ptr() for p in model.parameters()}
 
 
 def run(use_checkpoint):
     """Bytes of activations saved for backward, forward calls, and the gradients."""
     global forward_calls
-    forward_calls, saved = 0, []
+    forward_calls, saved = 0, {}
     model.zero_grad()
 
     def pack(t):  # called for every tensor autograd keeps for the backward pass
-        if t.data_ptr() not in params:  # weights are stored anyway: count activations only
-            saved.append(t.numel() * t.element_size())
+        ptr = t.untyped_storage().data_ptr()  # count each memory block once (ReLU out = next input)
+        if ptr not in params:  # weights are stored anyway: count activations only
+            saved[ptr] = t.untyped_storage().nbytes()
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
@@ -44,7 +45,7 @@ def run(use_checkpoint):
         for i in range(0, depth, size):
             part = model[i : i + size]
             h = checkpoint(part, h, use_reentrant=False) if use_checkpoint else part(h)
-    saved_bytes = sum(saved)
+    saved_bytes = sum(saved.values())
     h.square().mean().backward()
     return saved_bytes, forward_calls, [p.grad.clone() for p in model.parameters()]
 

@@ -34,24 +34,26 @@ print(f"lúc khởi tạo: {dead.sum().item()} / {width} đơn vị chết")
 sitekit.report("init_dead", dead.sum().item())
 
 # %% negative-bias
-net = make_net()
+net, shift = make_net(), 3.0
 with torch.no_grad():
-    net[0].bias -= 3.0  # a big negative bias pushes most pre-activations below zero
+    net[0].bias -= shift  # a big negative bias pushes most pre-activations below zero
 dead, grad = dead_units(net)
-print(f"hệ số điều chỉnh bị trừ 3: {dead.sum().item()} / {width} đơn vị chết")
+print(f"hệ số điều chỉnh bị trừ {shift}: {dead.sum().item()} / {width} đơn vị chết")
 print(f"chuẩn gradient lớn nhất của một đơn vị chết: {grad[dead].max().item():.1f}")
 sitekit.report("bias_dead", dead.sum().item())
+sitekit.report("shift", shift)
 sitekit.report("bias_dead_grad", grad[dead].max().item())
 
 # %% big-step
-step_dead = {}
-for lr in (0.1, 1.0):  # one SGD step each, from the same start
+step_lrs, step_dead = [0.1, 1.0], []
+for lr in step_lrs:  # one SGD step each, from the same start
     net = make_net()
     dead_units(net)  # leaves the gradient of the first step in .grad
     torch.optim.SGD(net.parameters(), lr=lr).step()
     dead, grad = dead_units(net)
-    step_dead[str(lr)] = dead.sum().item()
-    print(f"sau một bước với tốc độ học {lr}: {step_dead[str(lr)]} / {width} đơn vị chết")
+    step_dead.append(dead.sum().item())
+    print(f"sau một bước với tốc độ học {lr}: {step_dead[-1]} / {width} đơn vị chết")
+sitekit.report("step_lrs", step_lrs)
 sitekit.report("step_dead", step_dead)
 
 # %% never-recover
@@ -64,7 +66,9 @@ dead, grad = dead_units(net)
 moved = (net[0].weight.detach() - rows_before)[killed].abs().max().item()
 print(f"sau 100 bước nữa: {dead[killed].sum().item()} / {killed.sum().item()} đơn vị đã chết vẫn chết,")
 print(f"trọng số của chúng dịch đi {moved:.1f}, gradient của chúng {grad[killed].max().item():.1f}")
+print(f"tổng số đơn vị chết lúc này: {dead.sum().item()} / {width}")
 sitekit.report("still_dead", dead[killed].sum().item())
+sitekit.report("dead_after", dead.sum().item())
 sitekit.report("killed", killed.sum().item())
 sitekit.report("moved", moved)
 sitekit.report("pre_max", net[0](X).max(dim=0).values.detach(), tol=1e-4)
