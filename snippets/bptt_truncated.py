@@ -31,6 +31,16 @@ optimizer.zero_grad()
 with sitekit.expect(RuntimeError, match="Trying to backward through the graph a second time"):
     loss.backward()  # walks back through h into chunk 0's freed graph
 
+# %% retain-graph
+rnn, head, optimizer = make()
+out, h = rnn(inputs[:chunk], torch.zeros(1, 1, 16, device=device))
+nn.functional.mse_loss(head(out), targets[:chunk]).backward(retain_graph=True)  # keep chunk 0's graph
+optimizer.step()  # ...but this updates, in place, weights that the kept graph still needs
+out, h = rnn(inputs[chunk : 2 * chunk], h)
+optimizer.zero_grad()
+with sitekit.expect(RuntimeError, match="modified by an inplace operation"):
+    nn.functional.mse_loss(head(out), targets[chunk : 2 * chunk]).backward()
+
 # %% right
 rnn, head, optimizer = make()
 h = torch.zeros(1, 1, 16, device=device)

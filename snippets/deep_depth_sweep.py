@@ -39,14 +39,16 @@ def run(f, init):
     norms = [a.grad.norm().item() for _, a in saved]  # ||dL/da_l||, the gradient reaching layer l
     weight_ratio = (layers[0].weight.grad.norm() / layers[-1].weight.grad.norm()).item()
     geo = lambda r: torch.stack(r).log().mean().exp().item()  # noqa: E731
-    return norms, geo(act), geo(weights), weight_ratio
+    signal = (saved[-1][1].norm() / x.norm()).item()  # how much of the input's size reaches the top
+    return norms, geo(act), geo(weights), weight_ratio, signal
 
 
 # %% sweep
-results, rows = {}, []
+results, rows, signals = {}, [], []
 for f_name, f in activations.items():
     for i_name, init in inits.items():
-        norms, act, weights, weight_ratio = run(f, init)
+        norms, act, weights, weight_ratio, signal = run(f, init)
+        signals.append(signal)
         results[f_name, i_name] = norms
         ratios = [norms[depth - 20] / norms[-1], norms[0] / norms[-1], weight_ratio]
         rows.append([f"{f_name}, {i_name}", act, weights, act * weights, *ratios])
@@ -54,6 +56,7 @@ header = ["kích hoạt, khởi tạo", "thừa số kích hoạt", "thừa số
 header += ["∂L/∂a: 31 / 50", "∂L/∂a: 1 / 50", "∂L/∂W: 1 / 50"]
 sitekit.table("factors", header, rows, fmt=".3g")
 sitekit.report("rows", rows, tol=1e-3)
+sitekit.report("signals", signals, tol=1e-3)  # ||a_50|| / ||x||, same order as rows
 sitekit.report("norms", {f"{f} {i}": n for (f, i), n in results.items()}, tol=1e-3)
 sitekit.report("depth", depth)
 

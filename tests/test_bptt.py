@@ -85,6 +85,7 @@ def test_clip_grad_norm_is_redone_by_hand(outputs):
 def test_truncated_bptt_needs_detach_and_stops_at_the_chunk_border(outputs):
     text = outputs("bptt_truncated", "wrong.out.md")
     assert "RuntimeError: Trying to backward through the graph a second time" in text
+    assert "modified by an inplace operation" in outputs("bptt_truncated", "retain-graph.out.md")
     v = outputs("bptt_truncated")
     losses = v["losses"]
     assert len(losses) == 30 * v["chunks"]

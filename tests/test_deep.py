@@ -99,6 +99,9 @@ def test_depth_sweep_separates_the_activation_from_the_weights(outputs):
     assert all(rows[f"sigmoid, {i}"][4] < 1e-20 for i in weight_factor)  # sigmoid vanishes whatever the init
     assert 0.1 < rows["ReLU, He"][4] < 10 and 0.05 < rows["tanh, Xavier"][4] < 20
     assert rows["ReLU, Xavier"][4] < 1e-5 and 0.3 < rows["ReLU, Xavier"][5] < 30  # the misleading weight norm
+    names = [row[0] for row in v["rows"]]
+    signals = dict(zip(names, v["signals"]))  # ||a_50|| / ||x||: with Xavier, ReLU's forward signal dies too
+    assert signals["ReLU, Xavier"] < 1e-5 < 0.05 < signals["ReLU, He"]
 
 
 def test_residual_and_layernorm_keep_the_gradient_alive(outputs):
