@@ -9,8 +9,6 @@ import sitekit
 device = sitekit.device()
 start, steps = [-9.0, 2.0], 100
 grid = [0.01, 0.03, 0.1, 0.3, 1.0]  # learning rates tried for every optimizer
-
-
 a, c = 0.05, 2.5  # f = a w1^2 + c w2^2: c / a times steeper across the valley than along it
 
 
