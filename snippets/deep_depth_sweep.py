@@ -20,12 +20,13 @@ inits = {
 
 
 def run(f, init):
-    """Norms of dL/dW_l per layer, and the two factors of each backward step, averaged over layers."""
+    """||dL/da_l|| per layer, the two factors of each backward step (geometric means), and more."""
     sitekit.seed(0)  # the same draws for every configuration
-    layers = [nn.Linear(width, width, dtype=torch.float64).to(device) for _ in range(depth)]
+    layers = [nn.Linear(width, width, dtype=torch.float64) for _ in range(depth)]
     for layer in layers:
-        if init(layer.weight) is not None:
+        if init(layer.weight) is not None:  # drawn on the CPU, so every device gets the same weights
             nn.init.zeros_(layer.bias)
+        layer.to(device)
     a, saved = x, []
     for layer in layers:
         z = layer(a)
@@ -73,6 +74,6 @@ sitekit.show(
     fig,
     "depth",
     alt="Ba ô cho sigmoid, tanh và ReLU, mỗi ô ba đường theo cách khởi tạo, thang logarit. "
-    "Sigmoid tiêu biến với cả ba cách; tanh giữ được với Xavier và He; ReLU chỉ giữ được với He; "
-    "khởi tạo mặc định làm cả ba tiêu biến.",
+    "Sigmoid tiêu biến với cả ba cách; tanh giữ được với Xavier (với He thì lớn dần đôi chút); "
+    "ReLU chỉ giữ được với He; khởi tạo mặc định làm cả ba tiêu biến.",
 )
