@@ -35,7 +35,7 @@ loss.backward()
 for name in forward_out:
     print(
         f"tầng {name} ({type(model[int(name)]).__name__:<6}): đầu ra {tuple(forward_out[name].shape)}, "
-        f"‖∂loss/∂đầu ra‖ = {backward_in[name].norm().item():.4f}"
+        f"chuẩn của ∂loss/∂(đầu ra) = {backward_in[name].norm().item():.4f}"
     )
 tanh_out, tanh_grad, lin_grad = forward_out["1"], backward_in["1"], backward_in["0"]
 sitekit.report("tanh_rule_gap", (lin_grad - tanh_grad * (1 - tanh_out**2)).abs().max(), tol=1e-6)
