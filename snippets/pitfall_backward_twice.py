@@ -38,3 +38,13 @@ print(f"hai lượt xuôi, hai lượt ngược: w.grad = {w.grad.item():.6f} (v
 sitekit.report("fresh_twice", w.grad.item())
 sitekit.report("w", 0.5)
 sitekit.report("x", x)
+
+# %% nothing-saved
+# The second backward fails only because the graph saved tensors. This one saves none:
+# addition and sum need no input values to compute their gradients.
+z = torch.tensor([1.0, 2.0, 3.0], device=device, requires_grad=True)
+total = (z + 1).sum()
+total.backward()
+total.backward()  # no error: there was nothing to free
+print(f"y = z + 1 rồi sum: backward hai lần không lỗi, z.grad = {z.grad.tolist()}")
+sitekit.report("nothing_saved_grad", z.grad)
