@@ -40,6 +40,8 @@ def test_gradcheck_numbers_inputs_from_zero(outputs):
 def test_float32_check_reaches_about_1e_4_not_1e_9(outputs):
     v = outputs("gradcheck_float32")
     correct, buggy = np.array(v["correct"]), np.array(v["buggy"])
+    best = int(np.argmin(correct))
+    assert np.all(buggy[: best + 1] > 10 * correct[: best + 1])  # up to the best ε, the bug stands out
     assert v["best_error"] == correct.min() and v["best_eps"] == v["eps"][int(np.argmin(correct))]
     assert 1e-6 < v["best_error"] < 1e-3  # far better than "no ε works", far worse than float64
     assert v["best_error"] > 1e3 * outputs("gradcheck_relative")["rel_correct64"]

@@ -60,9 +60,7 @@ def test_carried_state_fixes_give_the_right_gradients(outputs):
     h_values = [np.zeros(3)]
     for x_t in seq:
         h_values.append(np.tanh(W @ h_values[-1] + x_t))
-    per_step = sum(
-        numeric_grad(lambda M, h=h, x=x: (np.tanh(M @ h + x) ** 2).sum(), W) for h, x in zip(h_values, seq)
-    )
+    per_step = sum(numeric_grad(lambda M, h=h, x=x: (np.tanh(M @ h + x) ** 2).sum(), W) for h, x in zip(h_values, seq))
     assert abs(v["detach_norm"] - np.linalg.norm(per_step)) < 1e-5
     assert abs(np.linalg.norm(whole) - np.linalg.norm(per_step)) > 1e-3  # the two fixes differ
 
