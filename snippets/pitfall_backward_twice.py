@@ -1,4 +1,4 @@
-"""Calling backward twice on one graph: PyTorch has freed what it needs; retain_graph keeps it."""
+"""Calling backward twice on one graph: PyTorch has freed the tensors it saved; retain_graph keeps them."""
 
 import torch
 
@@ -29,7 +29,8 @@ sitekit.report("once", once)
 sitekit.report("twice", w.grad.item())
 
 # %% usual-fix
-# Usually the fix is not retain_graph but a fresh forward pass for each backward.
+# Usually the fix is not retain_graph but a fresh forward pass for each backward (and, when a tensor
+# is carried from one iteration to the next, detach() it: see pitfall_backward_carried.py).
 w.grad = None
 for _ in range(2):
     loss = (torch.sigmoid(w * x) ** 2).sum()  # new graph each time
