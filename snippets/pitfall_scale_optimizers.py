@@ -7,7 +7,7 @@ import sitekit
 
 # %% setup
 device = sitekit.device()
-b, steps = 32, 100  # b: the batch size, as on the page
+b, steps = 32, 60  # b: the batch size, as on the page
 # drawn on the CPU, then moved: the same numbers on every device
 inputs = torch.randn(b, 4).to(device)
 targets = (inputs @ torch.tensor([1.0, -2.0, 0.5, 3.0]).to(device) + 0.1 * torch.randn(b).to(device)).unsqueeze(1)
