@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 import localsite
 from execdocs.run.runner import Runner
@@ -26,6 +27,36 @@ def outputs():
             return json.load(fh) if filename.endswith(".json") else fh.read()
 
     return load
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as data: MkDocs' `!ENV [NAME, default]` tag gives its default."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
+def mkdocs_config(project=ROOT):
+    with open(os.path.join(project, "mkdocs.yml"), encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_ConfigLoader)
+
+
+def nav_files(project=ROOT):
+    """The page files of the nav, in order, sections flattened."""
+    found = []
+
+    def visit(entry):
+        if isinstance(entry, str):
+            found.append(entry)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                visit(value)
+        elif isinstance(entry, list):
+            for item in entry:
+                visit(item)
+
+    visit(mkdocs_config(project)["nav"])
+    return found
 
 
 def mkdocs_build(project, site_dir, env=None):

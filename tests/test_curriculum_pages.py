@@ -4,9 +4,8 @@ import os
 import re
 
 import pytest
-import yaml
 
-from conftest import ROOT, read_page
+from conftest import ROOT, mkdocs_config, read_page
 
 PAGES = {
     "gradient.md": ("gradient", ["gradient_three_ways/contours"]),
@@ -23,8 +22,7 @@ def source(page):
 
 
 def test_pages_follow_the_training_loop_page_in_the_nav():
-    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
-        nav = [list(item.values())[0] for item in yaml.safe_load(fh)["nav"]]
+    nav = [list(item.values())[0] for item in mkdocs_config()["nav"]]
     start = nav.index("vong-lap-huan-luyen.md")
     assert nav[start + 1 : start + 6] == list(PAGES)
 

@@ -12,7 +12,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build, mkdocs_config
 
 PAGE = "docs/vong-lap-huan-luyen.md"
 
@@ -164,11 +164,9 @@ def test_missing_include_and_missing_section_stop_the_build(project):
 def test_pymdownx_itself_rejects_a_missing_include(project, include, error, monkeypatch):
     """The site's pymdownx.snippets settings (check_paths: true) are the second line of defence."""
     import markdown
-    import yaml
     from pymdownx.snippets import SnippetMissingError
 
-    with open(os.path.join(project, "mkdocs.yml"), encoding="utf-8") as fh:
-        extensions = yaml.safe_load(fh)["markdown_extensions"]
+    extensions = mkdocs_config(project)["markdown_extensions"]
     options = next(e["pymdownx.snippets"] for e in extensions if isinstance(e, dict) and "pymdownx.snippets" in e)
     assert options["check_paths"] is True
     monkeypatch.chdir(project)  # base_path is relative to where mkdocs runs

@@ -8,9 +8,8 @@ import os
 import re
 
 import pytest
-import yaml
 
-from conftest import ROOT
+from conftest import ROOT, mkdocs_config
 
 NOT_LESSONS = {
     "index.md",  # home page
@@ -26,8 +25,7 @@ SUMMARY = "tom-tat.md"
 
 
 def nav_pages():
-    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
-        config = yaml.safe_load(fh)
+    config = mkdocs_config()
     pages = []
 
     def visit(entry):

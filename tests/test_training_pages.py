@@ -3,9 +3,8 @@
 import os
 
 import pytest
-import yaml
 
-from conftest import ROOT, read_page
+from conftest import ROOT, mkdocs_config, read_page
 
 PAGES = {"toi-uu.md": "toi-uu", "huan-luyen-thuc-te.md": "huan-luyen-thuc-te", "loi-thuong-gap.md": "loi-thuong-gap"}
 
@@ -16,8 +15,7 @@ def source(page):
 
 
 def test_pages_follow_the_backprop_pages_in_the_nav():
-    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
-        nav = [list(item.values())[0] for item in yaml.safe_load(fh)["nav"]]
+    nav = [list(item.values())[0] for item in mkdocs_config()["nav"]]
     order = [nav.index(page) for page in ["backprop-va-autograd.md", *PAGES]]
     assert order == sorted(order)  # after the backprop pages, in this order (other pages may sit between)
 
