@@ -57,7 +57,8 @@ for name in "xyzw":
 for name in "xyzw":
     sitekit.report(name, named[name].detach())
 sitekit.report("node_types", [type(n).__name__ for n in nodes])
-sitekit.report("sent", {f"{name_of(p)}->{name_of(c)}": sent[(c, p)][0] for c, p in edges})
+for c, p in edges:  # e.g. sent_q_x: what q sends down to x
+    sitekit.report(f"sent_{name_of(p)}_{name_of(c)}".lower(), sent[(c, p)][0])
 
 # %% draw
 labels = {}

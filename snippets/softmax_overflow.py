@@ -35,8 +35,9 @@ rows = []
 for t in [10.0, 50.0, float(first_bad - 1), float(first_bad), 100.0, 1000.0]:
     naive, stable = naive_softmax(logits_at(t)), stable_softmax(logits_at(t))
     reference = torch.softmax(logits_at(t).double(), dim=0)  # float64, for comparison
-    rows.append([t, str(naive[0].item()), f"{stable[0].item():.6f}", f"{reference[0].item():.6f}"])
-sitekit.table("overflow", ["t (logit [t, 0, -t])", "p₀ thô", "p₀ trừ max", "p₀ float64"], rows, fmt="g")
+    rows.append([t, f"{naive[0].item():.4g}"] + [f"{p[1].item():.4g}" for p in (naive, stable, reference)])
+header = ["t (logit [t, 0, −t])", "p₀ thô", "p₁ thô", "p₁ trừ max", "p₁ float64"]  # p₁: the logit 0
+sitekit.table("overflow", header, rows, fmt="g")
 sitekit.report("stable_finite", all(stable_softmax(logits_at(t)).isfinite().all().item() for t in range(1, 1001)))
 
 # %% cross-entropy
