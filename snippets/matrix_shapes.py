@@ -20,6 +20,7 @@ L.backward()
 G = Z.grad
 print(f"L = {L.item():.6f}")
 
+
 # %% shapes
 def shape(t):
     return " × ".join(map(str, t.shape))

@@ -40,8 +40,10 @@ right_seen, right_true, right_acc = train(double_softmax=False)
 wrong_seen, wrong_true, wrong_acc = train(double_softmax=True)
 floor = math.log(1 + (k - 1) / math.e)  # the least F.cross_entropy can give on inputs in [0, 1]
 print(f"đúng (logit):      mất mát cuối {right_true[-1]:.3f}, độ chính xác {right_acc:.1%}")
-print(f"sai (softmax hai lần): mất mát in ra {wrong_seen[-1]:.3f}, entropy chéo thật {wrong_true[-1]:.3f}, "
-      f"độ chính xác {wrong_acc:.1%}")
+print(
+    f"sai (softmax hai lần): mất mát in ra {wrong_seen[-1]:.3f}, entropy chéo thật {wrong_true[-1]:.3f}, "
+    f"độ chính xác {wrong_acc:.1%}"
+)
 print(f"mất mát in ra của bản sai không thể xuống dưới log(1 + (K-1)/e) = {floor:.3f}")
 for name, value in [("right_true", right_true), ("wrong_seen", wrong_seen), ("wrong_true", wrong_true)]:
     sitekit.report(name, value, tol=1e-4)
