@@ -36,6 +36,8 @@ rows = [
     ["∂L/∂X = GWᵀ", "(N × H)(H × D) = N × D", shape(G @ W.T)],
     ["∂L/∂b = Σₙ Gₙ", "H", shape(G.sum(dim=0))],
 ]
+for name, size in [("n", n), ("d", d), ("h", h)]:
+    sitekit.report(name, size)
 sitekit.table("shapes", ["tensor", "cỡ", f"ở đây (N={n}, D={d}, H={h})"], rows)
 
 # %% formulas

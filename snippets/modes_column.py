@@ -44,3 +44,5 @@ sitekit.report("column_rows", rows)
 sitekit.report("h", h)
 m, _, _, g_flops, rev, fwd = rows[-1]
 print(f"m = {m}: chế độ ngược tốn {rev / g_flops:.1f} lần FLOP của g, chế độ xuôi {fwd / g_flops:.1f} lần")
+sitekit.report("reverse_over_g", rev / g_flops)
+sitekit.report("forward_over_g", fwd / g_flops)

@@ -56,7 +56,7 @@ n, _, _, f_flops, rev, fwd = rows[-1]
 print(f"n = {n}: chế độ ngược tốn {rev / f_flops:g} lần FLOP của f, chế độ xuôi {fwd / f_flops:g} lần")
 sitekit.report("reverse_over_f", rev / f_flops)
 sitekit.report("forward_pass_over_f", fwd / (n * f_flops))  # the cost of one forward-mode pass
-print(f"n = {n}: thời gian đo được, chế độ xuôi chậm hơn chế độ ngược hơn 10 lần: {slower[n] > 10}")
+print(f"n = {n}: thời gian đo được, chế độ xuôi chậm hơn chế độ ngược hơn 10 lần: {'có' if slower[n] > 10 else 'không'}")
 sitekit.report("gradient_time_ratio_above_10", slower[n] > 10)
 
 # %% plot
