@@ -19,12 +19,27 @@ def f(x):  # Rⁿ → R, x a row of n numbers
     return torch.tanh(x @ A[: x.shape[1]]).sum()
 
 
+passes = {"reverse": 0, "forward": 0}  # backward passes and forward-mode passes, counted as they run
+
+
+def forward_pass(x, e):
+    passes["forward"] += 1
+    return jvp(f, (x,), (e,))[1]
+
+
 def reverse(x):  # one forward pass and one backward pass give the whole gradient
+    passes["reverse"] += 1
     return vjp(f, x)[1](torch.ones((), device=device))[0].flatten()
 
 
-def forward(x):  # one pass per input direction eᵢ: n passes, one entry of the gradient each
-    return torch.cat([jvp(f, (x,), (e,))[1].reshape(1) for e in torch.eye(x.shape[1], device=device)[:, None]])
+def forward(x):  # one pass per input direction eᵢ, one entry of the gradient each
+    return torch.cat([forward_pass(x, e).reshape(1) for e in torch.eye(x.shape[1], device=device)[:, None]])
+
+
+def count(x):  # how many passes each mode takes for one whole gradient
+    passes.update(reverse=0, forward=0)
+    reverse(x), forward(x)
+    return passes["reverse"], passes["forward"]
 
 
 def flops(work, x):
@@ -33,13 +48,9 @@ def flops(work, x):
     return counter.get_total_flops()
 
 
-def seconds(work, x, repeats=3):  # the best of a few runs: the least disturbed by other programs
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work(x)
-        times.append(time.perf_counter() - start)
-    return min(times)
+def seconds(work, x):  # the best of three runs: the least disturbed by other programs
+    starts_and_ends = [(time.perf_counter(), work(x), time.perf_counter()) for _ in range(3)]
+    return min(end - start for start, _, end in starts_and_ends)
 
 
 # %% many-in-one-out
@@ -47,7 +58,7 @@ rows, slower = [], {}
 for n in sizes:
     x = torch.randn(1, n).to(device)
     assert torch.allclose(reverse(x), forward(x), atol=1e-5)
-    rows.append([n, 1, n, flops(f, x), flops(reverse, x), flops(forward, x)])
+    rows.append([n, *count(x), flops(f, x), flops(reverse, x), flops(forward, x)])
     slower[n] = seconds(forward, x) / seconds(reverse, x)
 sitekit.table("gradient", ["n", "lượt ngược", "lượt xuôi", "FLOP của f", "FLOP chế độ ngược", "FLOP chế độ xuôi"], rows)
 sitekit.report("gradient_rows", rows)
@@ -56,7 +67,9 @@ n, _, _, f_flops, rev, fwd = rows[-1]
 print(f"n = {n}: chế độ ngược tốn {rev / f_flops:g} lần FLOP của f, chế độ xuôi {fwd / f_flops:g} lần")
 sitekit.report("reverse_over_f", rev / f_flops)
 sitekit.report("forward_pass_over_f", fwd / (n * f_flops))  # the cost of one forward-mode pass
-print(f"n = {n}: thời gian đo được, chế độ xuôi chậm hơn chế độ ngược hơn 10 lần: {'có' if slower[n] > 10 else 'không'}")
+print(
+    f"n = {n}: thời gian đo được, chế độ xuôi chậm hơn chế độ ngược hơn 10 lần: {'có' if slower[n] > 10 else 'không'}"
+)
 sitekit.report("gradient_time_ratio_above_10", slower[n] > 10)
 
 # %% plot

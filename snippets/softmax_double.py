@@ -58,8 +58,8 @@ ax.plot(right_true, "C0", label="đúng: F.cross_entropy(logits)")
 ax.plot(wrong_true, "C1", label="sai: entropy chéo thật của mô hình")
 ax.plot(wrong_seen, "C1--", label="sai: F.cross_entropy(softmax(logits)) in ra")
 ax.axhline(floor, color="C6", linestyle=":", label="đáy log(1 + (K−1)/e)")
-ax.set(xlabel="bước", ylabel="hàm mất mát", ylim=(0, None))
-ax.legend()
+ax.set(xlabel="bước", ylabel="hàm mất mát", ylim=(0, 3.9))  # room for the legend above the curves
+ax.legend(loc="upper right")
 sitekit.show(
     fig,
     "curves",
