@@ -23,8 +23,8 @@ def source(page):
 
 def test_pages_follow_the_training_loop_page_in_the_nav():
     nav = [list(item.values())[0] for item in mkdocs_config()["nav"]]
-    start = nav.index("vong-lap-huan-luyen.md")
-    assert nav[start + 1 : start + 6] == list(PAGES)
+    order = [nav.index(page) for page in ["vong-lap-huan-luyen.md", *PAGES]]
+    assert order == sorted(order)  # in this order; other pages may sit between them
 
 
 @pytest.mark.parametrize("page", PAGES)
