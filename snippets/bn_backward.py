@@ -56,6 +56,8 @@ print(
     f"tổng theo batch của dL/dz: {g_z.sum(dim=0).abs().max().item():.1e} (đúng), {naive.sum(dim=0).abs().max():.3f} (sai)"
 )
 sitekit.report("gaps", gaps, tol=1e-12)
+sitekit.report("max_gap", max(gaps.values()), tol=1e-12)
+sitekit.report("naive_colsum", naive.sum(dim=0).abs().max(), tol="device")
 sitekit.report("naive_gap", naive_gap, tol="device")
 sitekit.report("grad_z_max", g_z.abs().max(), tol="device")
 sitekit.report("grad_z_colsum", g_z.sum(dim=0).abs().max().item(), tol=1e-12)

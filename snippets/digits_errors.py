@@ -29,7 +29,9 @@ off = confusion - torch.diag(confusion.diag())
 worst = divmod(off.argmax().item(), 10)
 print(f"nhầm nhiều nhất: {worst[0]} bị đoán là {worst[1]}, {off.max().item()} lần")
 sitekit.report("confusion", confusion, tol="device")
-sitekit.report("worst", {"truth": worst[0], "predicted": worst[1], "count": off.max().item()}, tol="device")
+sitekit.report("worst_truth", worst[0], tol="device")
+sitekit.report("worst_predicted", worst[1], tol="device")
+sitekit.report("worst_count", off.max().item(), tol="device")
 
 fig, ax = plt.subplots(figsize=(4.6, 4.2))
 for i in range(10):

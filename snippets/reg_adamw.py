@@ -59,9 +59,12 @@ print(f"Adam + L2: tay so với torch.optim.Adam(weight_decay={lam}): {gaps['ada
 print(f"AdamW:     tay so với torch.optim.AdamW(weight_decay={lam}): {gaps['adamw']:.1e}")
 print(f"sau 100 bước, Adam + L2 và AdamW lệch nhau tới {gaps['l2_vs_adamw']:.3f}")
 print(f"‖W1‖: Adam + L2 {norms['adam_l2_torch'][-1]:.3f}, AdamW {norms['adamw_torch'][-1]:.3f}")
-sitekit.report("gaps", gaps, tol="device")
+for name, gap in gaps.items():
+    sitekit.report(f"gap_{name}", gap, tol=1e-12 if name != "l2_vs_adamw" else "device")
+sitekit.report("norm_start", torch.linalg.norm(_digits.init_params([64, 32, 10])["W1"]).item())
 sitekit.report("norms", norms, tol="device")
-sitekit.report("hyper", {"lr": lr, "lam": lam, "beta1": betas[0], "beta2": betas[1], "eps": eps})
+for name, value in {"lr": lr, "lam": lam, "beta1": betas[0], "beta2": betas[1], "eps": eps}.items():
+    sitekit.report(name, value)
 
 # %% plot
 fig, ax = plt.subplots()

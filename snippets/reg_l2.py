@@ -39,6 +39,7 @@ flat = [torch.cat([p.detach().flatten() for p in m.parameters()]) for m in model
 gaps = {"b": (flat[1] - flat[0]).abs().max().item(), "c": (flat[2] - flat[0]).abs().max().item()}
 print(f"SGD, phạt L2 trong hàm mất mát so với weight_decay={lam}: chênh {gaps['b']:.1e}")
 print(f"so với nhân (1 - lr·λ) = {1 - lr * lam:g} rồi trừ lr·gradient: chênh {gaps['c']:.1e}")
-sitekit.report("sgd_gaps", gaps, tol=1e-12)
+sitekit.report("gap_weight_decay", gaps["b"], tol=1e-12)
+sitekit.report("gap_shrink", gaps["c"], tol=1e-12)
 sitekit.report("shrink", 1 - lr * lam)
 sitekit.report("lr", lr)

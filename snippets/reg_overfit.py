@@ -23,7 +23,11 @@ for name, h in runs.items():
         f"mất mát {h['train_loss'][-1]:.4f}; kiểm định mất mát {h['val_loss'][-1]:.3f}, acc {h['val_acc'][-1]:.3f}"
     )
 sitekit.report("runs", runs, tol="device")
-sitekit.report("setup", {"n_train": n_train, "hidden": sizes[1], "epochs": epochs, "lr": lr, "lam": lam})
+for name, h in runs.items():
+    for key in ("train_loss", "val_loss", "val_acc"):
+        sitekit.report(f"{name}_{key}_end", h[key][-1], tol="device")
+for name, value in {"n_train": n_train, "hidden": sizes[1], "epochs": epochs, "lr": lr, "lam": lam}.items():
+    sitekit.report(name, value)
 
 # %% early-stopping
 patience, best, best_epoch = 10, float("inf"), 0
@@ -35,7 +39,10 @@ for epoch, val_loss in enumerate(plain["val_loss"], start=1):
 print(f"dừng sớm ở epoch {epoch}, giữ mô hình của epoch {best_epoch}: mất mát kiểm định {best:.3f}")
 print(f"nếu chạy tiếp tới epoch {epochs}: mất mát kiểm định {plain['val_loss'][-1]:.3f}")
 stop = {"stop_epoch": epoch, "best_epoch": best_epoch, "best_val_loss": best}
-sitekit.report("early", {**stop, "patience": patience}, tol="device")
+for name, value in stop.items():
+    sitekit.report(name, value, tol="device")
+sitekit.report("patience", patience)
+sitekit.report("best_val_acc", plain["val_acc"][best_epoch - 1], tol="device")
 
 # %% plot
 fig, ax = plt.subplots()

@@ -39,7 +39,13 @@ for kind in ("constant", "cosine", "warmup_cosine"):
     )
 print(f"mất mát lúc khởi tạo (bước 0): {runs['constant']['step_loss'][0]:.2f}, ln 10 = {math.log(10):.2f}")
 sitekit.report("runs", runs, tol="device")
-sitekit.report("setup", {"peak_lr": peak_lr, "total": total, "warmup": warmup, "epochs": epochs})
+for name, value in {"peak_lr": peak_lr, "total": total, "warmup": warmup, "epochs": epochs}.items():
+    sitekit.report(name, value)
+for kind, h in runs.items():
+    sitekit.report(f"spike_{kind}", max(h["step_loss"][:warmup]), tol="device")
+    sitekit.report(f"train_loss_{kind}", h["train_loss"][-1], tol="device")
+    sitekit.report(f"val_acc_{kind}", h["val_acc"][-1], tol="device")
+sitekit.report("initial_loss", runs["constant"]["step_loss"][0], tol="device")
 
 # %% plot
 fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(7.2, 3.2))

@@ -39,8 +39,9 @@ print(f"SequentialLR(LinearLR, CosineAnnealingLR) so với công thức tay: ch�
 sitekit.report("hand", hand)
 sitekit.report("torch", from_torch)
 sitekit.report("gap", gap)
-sitekit.report("setup", {"base_lr": base_lr, "min_lr": min_lr, "start_factor": start_factor})
-sitekit.report("steps", {"total": total, "warmup": warmup})
+setup = {"base_lr": base_lr, "min_lr": min_lr, "start_factor": start_factor, "total": total, "warmup": warmup}
+for name, value in setup.items():
+    sitekit.report(name, value)
 
 # %% plot
 fig, ax = plt.subplots(figsize=(6.4, 3.0))

@@ -19,7 +19,9 @@ def test_pages_follow_the_backprop_pages_in_the_nav():
     with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
         nav = [list(item.values())[0] for item in yaml.safe_load(fh)["nav"]]
     start = nav.index("backprop-va-autograd.md")
-    assert nav[start + 1 : start + 4] == list(PAGES)
+    assert nav[start + 1] == "toi-uu.md"
+    positions = [nav.index(page) for page in PAGES]  # later pages may sit between them
+    assert positions == sorted(positions) and positions[0] > start
 
 
 @pytest.mark.parametrize("page", PAGES)
