@@ -70,7 +70,8 @@ sitekit.report("curves", curves, tol="device")
 for name, value in {f"{k}_end": v[-1] for k, v in curves.items()}.items():  # e.g. hand_val_acc_end
     sitekit.report(name, value, tol="device")
 steps_per_epoch = -(-len(data.y_train) // batch_size)  # the last minibatch is smaller
-for name, value in dict(lr=lr, epochs=epochs, batch_size=batch_size, steps_per_epoch=steps_per_epoch).items():
+setup = dict(lr=lr, epochs=epochs, hidden=sizes[1], batch_size=batch_size, steps_per_epoch=steps_per_epoch)
+for name, value in setup.items():
     sitekit.report(name, value)
 
 # %% curves
