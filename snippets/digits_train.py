@@ -66,9 +66,8 @@ print(f"độ chính xác kiểm định: tay {curves['hand_val_acc'][-1]:.4f}, 
 for name, value in {"first_gaps": gaps, "max_first_gap": max(gaps), "param_gap": param_gap}.items():
     sitekit.report(name, value, tol=1e-12)  # round-off: its size differs between devices
 sitekit.report("first_grads", first_grads, tol="device")
-sitekit.report("curves", curves, tol="device")
-for name, value in {f"{k}_end": v[-1] for k, v in curves.items()}.items():  # e.g. hand_val_acc_end
-    sitekit.report(name, value, tol="device")
+for name, curve in curves.items():  # e.g. hand_val_acc: one value per epoch
+    sitekit.report(name, curve, tol="device")
 steps_per_epoch = -(-len(data.y_train) // batch_size)  # the last minibatch is smaller
 setup = dict(lr=lr, epochs=epochs, hidden=sizes[1], batch_size=batch_size, steps_per_epoch=steps_per_epoch)
 for name, value in setup.items():
