@@ -74,7 +74,7 @@ for name, value in setup.items():
     sitekit.report(name, value)
 
 # %% curves
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(7.2, 3.2))
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(7.2, 3.2), layout="constrained")
 xs = range(1, epochs + 1)
 for s, color in (("train", "C0"), ("val", "C1")):
     name = "huấn luyện" if s == "train" else "kiểm định"

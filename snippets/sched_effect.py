@@ -48,7 +48,7 @@ for kind, h in runs.items():
 sitekit.report("initial_loss", runs["constant"]["step_loss"][0], tol="device")
 
 # %% plot
-fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(7.2, 3.2))
+fig, (ax_lr, ax_loss) = plt.subplots(1, 2, figsize=(7.2, 3.2), layout="constrained")
 names = {"constant": "không đổi", "cosine": "cosin", "warmup_cosine": "khởi động + cosin"}
 for (kind, h), color in zip(runs.items(), ("C6", "C0", "C1")):
     ax_lr.plot(h["lr"], color, label=names[kind])
