@@ -5,7 +5,7 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
 
   1. cold snippet stage (empty cache)  vs  each snippet as a fresh `python snippets/NAME.py`, in turn
   2. no-change snippet stage (everything cached)
-  3. no-change `mkdocs build`  vs  the same build with DOCS_SKIP_SNIPPETS=1
+  3. no-change `mkdocs build`  vs  the same build with DOCS_RUN_SNIPPETS=false
   4. one edited snippet under `mkdocs serve`: from saving the file to the new output in the page
   5. cold and no-change builds  vs  the same site built the way a mkdocs-jupyter user would: our
      runner off and every notebook executed by mkdocs-jupyter (`execute: true`, its own cache);
@@ -33,14 +33,13 @@ import tempfile
 import time
 import urllib.request
 
-SCRIPTS = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(SCRIPTS)
-sys.path.insert(0, SCRIPTS)
+import pageweight  # beside this file: `python scripts/benchmark.py` finds it, as it finds execdocs
+from localsite import copy_project
 
-import pageweight  # noqa: E402
-from snippetkit import forkserver  # noqa: E402
-from snippetkit.cells import split_cells  # noqa: E402
-from snippetkit.runner import Runner, discover  # noqa: E402
+from execdocs.run.cells import split_cells
+from execdocs.run.runner import Runner, discover
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 BIN = os.path.dirname(sys.executable)
 MKDOCS = os.path.join(BIN, "mkdocs")
@@ -63,13 +62,6 @@ def target(label, holds, detail):
 
 def say(text):
     print(text, flush=True)
-
-
-def copy_project(destination):
-    ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", "site", ".git", "__pycache__", ".cache")
-    shutil.copytree(ROOT, destination, ignore=ignore)
-    os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(destination, "node_modules"))
-    return destination
 
 
 def timed(command, cwd, env=None, check=True):
@@ -131,20 +123,17 @@ def measure_stage_and_build(project, names, repeat, figures, skip):
         say(f"{len(names)} snippets; running each as a fresh `python snippets/NAME.py`, one after another ...")
         figures["sequential_fresh_s"] = sequential_fresh(project, names)
     say("cold `mkdocs build` (empty _build: every snippet runs, every formula is rendered) ...")
-    forkserver.shutdown()
     seconds, done = build(project, os.path.join(project, "site"))
     match = STAGE_LINE.search(done.stderr)
     figures["cold_build_s"] = seconds
     figures["cold_stage_s"] = float(match.group(3))
     say("cold snippet stage alone, in a second empty build folder ...")
-    forkserver.shutdown()
     figures["cold_stage_direct_s"], _ = stage(project, os.path.join(project, "_build_cold"))
-    forkserver.shutdown()
     shutil.rmtree(os.path.join(project, "_build_cold"))
     figures["nochange_stage_s"] = min(stage(project)[0] for _ in range(max(3, repeat)))
     say("no-change builds, with and without the snippet stage ...")
     site = os.path.join(project, "site")
-    skip_env = {**ENV, "DOCS_SKIP_SNIPPETS": "1"}
+    skip_env = {**ENV, "DOCS_RUN_SNIPPETS": "false"}
     best = fastest_builds(repeat, {"nochange": (project, site, ENV), "skip": (project, site, skip_env)})
     figures["nochange_build_s"] = best["nochange"]
     figures["skip_snippets_build_s"] = best["skip"]
@@ -281,7 +270,7 @@ def measure_serve(project, figures):
 
 
 def jupyter_site_project(project, folder):
-    """The same site built the way a mkdocs-jupyter user would: our runner off (DOCS_SKIP_SNIPPETS=1,
+    """The same site built the way a mkdocs-jupyter user would: our runner off (DOCS_RUN_SNIPPETS=false,
     the lesson pages keep the outputs already recorded) and every notebook executed by
     mkdocs-jupyter (`execute: true`), its cache starting empty. Same pages, same theme, same hooks
     otherwise: the two builds differ only in who runs the code and how it is cached."""
@@ -328,7 +317,7 @@ def notebooks_only_project(project, folder, names):
 def measure_jupyter(project, names, repeat, figures, skip):
     workspace = os.path.dirname(project)
     jupyter = jupyter_site_project(project, os.path.join(workspace, "jupyter-site"))
-    jupyter_env = {**KERNEL_ENV, "DOCS_SKIP_SNIPPETS": "1", "PYTHONPATH": os.path.join(jupyter, "snippets")}
+    jupyter_env = {**KERNEL_ENV, "DOCS_RUN_SNIPPETS": "false", "PYTHONPATH": os.path.join(jupyter, "snippets")}
     say("the same site with mkdocs-jupyter executing the notebooks: cold build ...")
     figures["jupyter_cold_build_s"], _ = build(jupyter, os.path.join(jupyter, "site"), jupyter_env)
     say("no-change builds, ours and the mkdocs-jupyter site's (notebooks from its cache), interleaved ...")
@@ -425,7 +414,7 @@ def main(argv=None):
     workspace = tempfile.mkdtemp(prefix="docs-benchmark-")
     figures = {}
     try:
-        project = copy_project(os.path.join(workspace, "project"))
+        project = copy_project(ROOT, os.path.join(workspace, "project"))
         names = discover(os.path.join(project, "snippets"))
         figures["snippets"] = len(names)
         figures["cpus"] = os.cpu_count()
@@ -438,7 +427,6 @@ def main(argv=None):
         if "serve" not in skip:
             measure_serve(project, figures)
     finally:
-        forkserver.shutdown()
         if args.keep:
             say(f"kept: {workspace}")
         else:

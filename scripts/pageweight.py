@@ -11,16 +11,12 @@ measured: a dark-scheme reader fetches the dark variant of each figure instead o
 """
 
 import argparse
-import functools
-import gzip
-import http.server
-import mimetypes
 import os
 import sys
-import threading
 import time
 
-COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
+from localsite import SiteServer, site_pages  # beside this file
+
 SCHEMES = ("light", "dark")
 VIEWPORT = {"width": 375, "height": 740}  # a phone: the reader this site is written for
 SCROLL_TO_BOTTOM = """async () => {
@@ -33,91 +29,6 @@ SCROLL_TO_BOTTOM = """async () => {
   }
   window.scrollTo(0, document.body.scrollHeight);
 }"""
-
-
-class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    """GET only; gzip for text types when the browser accepts it; counts bytes sent and raw bytes."""
-
-    def __init__(self, *args, site, counter, **kwargs):
-        self.site, self.counter = site, counter
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, *args):
-        pass
-
-    def _file(self):
-        path = self.path.split("?")[0].split("#")[0]
-        full = os.path.normpath(os.path.join(self.site, path.lstrip("/")))
-        if not full.startswith(self.site):
-            return None
-        if os.path.isdir(full):
-            full = os.path.join(full, "index.html")
-        return full if os.path.isfile(full) else None
-
-    def do_GET(self):
-        full = self._file()
-        if full is None:
-            body, headers, status, raw = b"not found", {"Content-Type": "text/plain"}, 404, 9
-        else:
-            with open(full, "rb") as fh:
-                body = fh.read()
-            raw = len(body)
-            ctype = mimetypes.guess_type(full)[0] or "application/octet-stream"
-            headers = {"Content-Type": ctype, "Cache-Control": "max-age=600"}
-            if os.path.splitext(full)[1] in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", ""):
-                body = gzip.compress(body, 6)
-                headers["Content-Encoding"] = "gzip"
-            status = 200
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        head = sum(len(line) for line in self._headers_buffer) + 2  # before end_headers sends them
-        self.end_headers()
-        self.wfile.write(body)
-        self.counter.add(self.path, len(body) + head, raw)
-
-
-class _Counter:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self):
-        with self.lock:
-            self.sent, self.raw, self.paths = 0, 0, []
-
-    def add(self, path, sent, raw):
-        with self.lock:
-            self.sent += sent
-            self.raw += raw
-            self.paths.append((path, sent))
-
-    def take(self):
-        with self.lock:
-            return self.sent, self.raw, list(self.paths)
-
-
-class CountingServer:
-    def __init__(self, site):
-        self.counter = _Counter()
-        handler = functools.partial(_CountingHandler, site=os.path.abspath(site), counter=self.counter)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def site_pages(site):
-    pages = []
-    for folder, _, files in os.walk(site):
-        rel = os.path.relpath(folder, site).replace(os.sep, "/")
-        if "index.html" in files and not rel.startswith(("search", "assets")):
-            pages.append("" if rel == "." else rel + "/")
-    return sorted(pages)
 
 
 class _Visits:
@@ -165,7 +76,7 @@ def measure(site, chromium, say=print):
     from playwright.sync_api import sync_playwright
 
     pages = site_pages(site)
-    server = CountingServer(site)
+    server = SiteServer(site)
     first, second = {}, {}
     try:
         with sync_playwright() as playwright:

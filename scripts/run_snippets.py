@@ -1,68 +1,13 @@
 """Run the site's snippets: `python scripts/run_snippets.py --device cpu [--force] [NAME ...]`.
 
-Needs only Python, torch and matplotlib. Outputs go to _build/out/, the cache to _build/cache/.
-
-Split across N machines: `--shard K/N` on machine K runs only its share (stable: chosen by
-snippet name). To merge, collect each shard's `_build/cache/` on one machine and run
-`run_snippets.py --merge SHARD_BUILD_OR_CACHE ...`: the entries are copied into this build's
-cache and out/ is filled from it without running anything. `_build/cache/` is also the folder
-to save in and restore from a CI cache.
+Needs only Python, torch and matplotlib: this file sits beside the `execdocs` package, so it runs
+from a plain checkout (a GPU machine without the site's tools) as well as from the venv. The same
+command is `python -m execdocs.run` where the package is installed. `--help` lists the options.
 """
 
-import argparse
-import os
-import signal
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from snippetkit import shards  # noqa: E402
-from snippetkit.runner import Runner, SnippetFailure, discover  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help="snippets to run (default: all)")
-    parser.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
-    parser.add_argument("--force", action="store_true", help="re-run even if cached")
-    parser.add_argument("--jobs", type=int, default=None, help="parallel snippets (default: cores)")
-    parser.add_argument("--root", default=ROOT, help="project root (holds snippets/)")
-    parser.add_argument("--build-dir", default=None, help="default: ROOT/_build")
-    parser.add_argument("--shard", default=None, metavar="K/N", help="run only shard K of N")
-    parser.add_argument(
-        "--merge",
-        nargs="+",
-        default=[],
-        metavar="DIR",
-        help="first copy the cache of these shard build (or cache) folders into this build",
-    )
-    args = parser.parse_args(argv)
-    runner = Runner(args.root, args.build_dir, device=args.device, jobs=args.jobs)
-    if args.merge:
-        copied = shards.merge_caches(args.merge, runner.cache.root)
-        print(f"snippets: merged {copied} cache entries from {len(args.merge)} folder(s)")
-    names = args.names or None
-    if args.shard:
-        try:
-            k, n = shards.parse(args.shard)
-        except ValueError as error:
-            parser.error(str(error))
-        names = shards.select(names or discover(runner.snippets_dir), k, n)
-        print(f"snippets: shard {k}/{n}: {len(names)} snippet(s)")
-    signal.signal(signal.SIGTERM, _interrupt)  # a polite kill cleans up like Ctrl-C
-    try:
-        runner.run(names, force=args.force)
-    except SnippetFailure as failure:
-        print(f"\n{failure}", file=sys.stderr)
-        return 1
-    return 0
-
+from execdocs.run.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

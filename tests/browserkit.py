@@ -4,12 +4,9 @@ Used by test_browser.py. Every request to a host other than localhost is aborted
 test run also proves the site needs no network.
 """
 
-import functools
-import http.server
 import os
 import re
 import shutil
-import threading
 import unicodedata
 import urllib.parse
 
@@ -48,36 +45,6 @@ def chromium_or_skip():
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests must run in CI, but {problem}")
     pytest.skip(f"browser tests skipped: {problem}")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class SiteServer:
-    """A threaded HTTP server for one folder on a free localhost port."""
-
-    def __init__(self, folder):
-        handler = functools.partial(_QuietHandler, directory=folder)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def site_pages(site_dir):
-    """URL paths of every built page ("" for the home page), found by walking the site folder."""
-    pages = []
-    for folder, _, files in os.walk(site_dir):
-        if "index.html" in files:
-            path = os.path.relpath(folder, site_dir).replace(os.sep, "/")
-            pages.append("" if path == "." else path + "/")
-    return sorted(pages)
 
 
 def fold(text):

@@ -2,16 +2,15 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import localsite
+from execdocs.run.runner import Runner
 
-from snippetkit.runner import Runner  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 BUILD = os.path.join(ROOT, "_build")
 MKDOCS = os.path.join(os.path.dirname(sys.executable), "mkdocs")
@@ -56,14 +55,7 @@ def read_page(site_dir, page):
 
 def copy_project(destination, with_cache=True):
     """A throwaway copy of the project: sources, node_modules by link, and the snippet cache."""
-    ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", "site", ".git", "__pycache__")
-    shutil.copytree(ROOT, destination, ignore=ignore)
-    os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(destination, "node_modules"))
-    cache = os.path.join(BUILD, "cache")
-    if with_cache and os.path.isdir(cache):
-        # keys depend on content only, so the copy reuses every stored run of an unchanged snippet
-        shutil.copytree(cache, os.path.join(destination, "_build", "cache"))
-    return destination
+    return localsite.copy_project(ROOT, destination, cache=os.path.join(BUILD, "cache") if with_cache else None)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import re
 import pytest
 
 import browserkit
+import localsite
 from browserkit import fold
 
 
@@ -27,7 +28,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def served(browser, site):
-    server = browserkit.SiteServer(site)
+    server = localsite.SiteServer(site)
     yield server.url
     server.close()
 
@@ -37,7 +38,7 @@ def audit(browser, served, site):
     """Every page in every viewport and theme, once: {(page, viewport, scheme): findings}."""
     browserkit.clear_screenshots()
     findings = {}
-    for page_path in browserkit.site_pages(site):
+    for page_path in localsite.site_pages(site):
         for viewport in browserkit.VIEWPORTS:
             for scheme in browserkit.SCHEMES:
                 context, record = browserkit.new_context(browser, viewport, scheme)

@@ -4,13 +4,13 @@ import os
 
 import pytest
 
-from conftest import BUILD, copy_project, mkdocs_build
-from mathrender import KatexRenderer, MathError
+from conftest import BUILD, ROOT, copy_project, mkdocs_build
+from execdocs.render.math import KatexRenderer, MathError
 
 
 @pytest.fixture
 def renderer(tmp_path):
-    r = KatexRenderer(str(tmp_path / "katex-cache.json"))
+    r = KatexRenderer(ROOT, str(tmp_path / "katex.json"))
     yield r
     r.close()
 
@@ -31,7 +31,7 @@ def test_rendered_formulas_are_cached_by_text(renderer, tmp_path):
     first = renderer.render_page(html, "$x^2$", "docs/t.md")
     assert 'class="katex"' in first
     renderer.close()
-    again = KatexRenderer(str(tmp_path / "katex-cache.json"))
+    again = KatexRenderer(ROOT, str(tmp_path / "katex.json"))
     assert again.render("x^2", False)[0] in first
     assert again.process is None  # served from the cache: node was never started
 

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from localsite import alive
 from conftest import ROOT
 
 RUNNER = os.path.join(ROOT, "scripts", "run_snippets.py")
@@ -99,14 +100,6 @@ def test_an_interrupted_run_stops_its_snippet_process(project):
     assert wait_for(lambda: not alive(child), 10), "Ctrl-C must not leave the snippet running"
 
 
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def test_a_half_written_entry_is_never_used(project):
     done = start(project, 0)
     done.communicate(timeout=120)
@@ -176,7 +169,7 @@ def test_two_site_builds_at_once_both_succeed(tmp_path, warm_copy):
 def test_syncing_an_output_leaves_another_builds_files_alone(tmp_path):
     """Two builds sync the same cache entry into the same output folder: neither may remove the
     other's temporary file or stamp (the first CI run of the sync stamp failed on that race)."""
-    from snippetkit.files import STAMP, remove_quietly, sync_dir
+    from execdocs.store import STAMP, remove_quietly, sync_dir
 
     source, target = tmp_path / "entry", tmp_path / "out"
     source.mkdir()

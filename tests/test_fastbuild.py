@@ -8,11 +8,12 @@ import sys
 
 import pytest
 
-import reportpage
 from conftest import MKDOCS, ROOT, read_page
-from mathrender import KatexRenderer
-from snippetkit import forkserver, shards
-from snippetkit.runner import Runner, discover
+from execdocs.contract import Report
+from execdocs.render.math import KatexRenderer
+from execdocs.report import page as reportpage
+from execdocs.run import forkserver, shards
+from execdocs.run.runner import Runner, child_env, discover
 
 PROBE = """\
 import sys
@@ -54,10 +55,19 @@ def project(tmp_path):
     return tmp_path
 
 
-def run(root, build=None, names=None, force=False, jobs=2):
+def run(root, build=None, names=None, force=False, jobs=2, worker=None, warm_worker=True):
     logs = []
-    report = Runner(str(root), build and str(build), device="cpu", jobs=jobs, log=logs.append).run(names, force=force)
-    return report, logs[-1]
+    runner = Runner(
+        str(root),
+        build and str(build),
+        device="cpu",
+        jobs=jobs,
+        log=logs.append,
+        worker=worker,
+        warm_worker=warm_worker,
+    )
+    report = runner.run(names, force=force)
+    return {name: vars(run) for name, run in report.items()}, logs[-1]
 
 
 def out(root, name, filename="values.json", build="_build"):
@@ -70,16 +80,23 @@ def out(root, name, filename="values.json", build="_build"):
 def test_worker_preloads_torch_and_never_starts_cuda(project):
     run(project, names=["probe"])
     assert out(project, "probe")["preloaded"] is True  # torch came with the fork, not imported anew
-    server = forkserver.shared(dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0"))
-    assert server.info["cuda_initialized"] is False
+    worker = forkserver.WarmWorker()
+    try:
+        assert worker.get(child_env(str(project / "snippets"))).info["cuda_initialized"] is False
+    finally:
+        worker.close()
 
 
 def test_a_snippet_leaves_nothing_behind_for_the_next(project):
-    run(project, names=["probe"])
-    first = out(project, "probe")
-    pid = forkserver._servers["current"].info["pid"]
-    run(project, names=["probe"], force=True)  # same warm worker, after a run that made a mess
-    assert forkserver._servers["current"].info["pid"] == pid
+    worker = forkserver.WarmWorker()
+    try:
+        run(project, names=["probe"], worker=worker)
+        first = out(project, "probe")
+        pid = worker.server.info["pid"]
+        run(project, names=["probe"], force=True, worker=worker)  # same warm worker, after a run that made a mess
+        assert worker.server.info["pid"] == pid
+    finally:
+        worker.close()
     assert out(project, "probe") == first
     assert first["dtype"] == "torch.float32" and first["linewidth"] == 2.0 and first["leak"] is None
 
@@ -87,8 +104,7 @@ def test_a_snippet_leaves_nothing_behind_for_the_next(project):
 def test_fresh_process_fallback_gives_identical_outputs(project, monkeypatch):
     run(project, names=["probe", "plot"])
     warm = {f: out(project, n, f) for n, f in [("probe", "values.json"), ("plot", "curve-light.svg")]}
-    monkeypatch.setenv("SNIPPETS_FORKSERVER", "0")
-    report, _ = run(project, names=["probe", "plot"], force=True)
+    report, _ = run(project, names=["probe", "plot"], force=True, warm_worker=False)
     assert {s["status"] for s in report.values()} == {"ran"}
     fresh = {f: out(project, n, f) for n, f in [("probe", "values.json"), ("plot", "curve-light.svg")]}
     assert fresh["values.json"]["preloaded"] is False  # really a fresh interpreter
@@ -177,7 +193,7 @@ def test_report_page_lists_snippets_slowest_first():
             },
         },
     }
-    text = reportpage.markdown(report)
+    text = reportpage.markdown(Report.from_dict(report))
     assert text.index("`slow`") < text.index("`fast`")
     assert "| `slow` | 2.50 s | 300.0 MiB | 64.0 MiB | cuda | chạy lần này |" in text
     assert "| `fast` | 0.10 s | 100.0 MiB | — | cuda | bộ nhớ đệm |" in text
@@ -208,16 +224,16 @@ def test_no_change_build_never_imports_torch(site, tmp_path):
 
 
 def test_formula_cache_is_keyed_on_formula_and_katex_version(tmp_path):
-    path = tmp_path / "katex-cache.json"
-    first = KatexRenderer(str(path))
+    path = tmp_path / "katex.json"
+    first = KatexRenderer(ROOT, str(path))
     html, _ = first.render("a^2", False)
     first.close()
-    data = json.loads(path.read_text())
-    assert data["katex"] == first.version and html in data["formulas"].values()
-    data["katex"] = "0.0.1"  # another KaTeX version: nothing of it may be reused
-    path.write_text(json.dumps(data))
-    again = KatexRenderer(str(path))
-    assert again.cache == {}
+    (key,) = json.loads(path.read_text())
+    path.write_text(json.dumps({key: "<b>FROM STORE</b>"}))
+    again = KatexRenderer(ROOT, str(path))
+    assert again.render("a^2", False)[0] == "<b>FROM STORE</b>"  # same formula, same KaTeX: read back
+    again.version = "0.0.1"  # another KaTeX version: nothing of it may be reused
+    assert again.render("a^2", False)[0] == html
     again.close()
 
 
@@ -227,7 +243,8 @@ def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
     import markdown
     import pymdownx.highlight as module
 
-    from highlightcache import _ORIGINAL, HighlightCache
+    from execdocs import patches
+    from execdocs.render.highlight import HighlightCache
 
     def render(text, **options):
         config = {"pymdownx.highlight": options}
@@ -237,27 +254,30 @@ def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
 
     block = "```python\nx = 1\n```"
     path = str(tmp_path / "highlight.json")
+    original = module.highlight
     try:
-        cache = HighlightCache(path).install()
+        cache = HighlightCache(path)
+        patches.route_highlighting(cache)
         fresh = render(block)
         assert '<span class="n">x</span>' in fresh
-        cache.save()
+        cache.store.save()
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)
         assert len(stored) == 1
         with open(path, "w", encoding="utf-8") as fh:
             json.dump({k: "<pre>FROM STORE</pre>" for k in stored}, fh)  # proves a hit reads the store
-        cache = HighlightCache(path).install()
+        cache = HighlightCache(path)
+        patches.route_highlighting(cache)
         assert "FROM STORE" in render(block)
         assert "FROM STORE" not in render("```python\nx = 2\n```")  # other code
         assert "FROM STORE" not in render(block, linenums=True)  # other formatter options
-        cache.start_build()
+        cache.store.start_build()
         render("```python\ny = 3\n```")
-        cache.save()
+        cache.store.save()
         with open(path, encoding="utf-8") as fh:
             assert len(json.load(fh)) == 1  # only what this build used
     finally:
-        module.highlight = getattr(module, _ORIGINAL)
+        module.highlight = original
 
 
 def test_no_change_build_log_is_short(site, tmp_path):
@@ -269,4 +289,24 @@ def test_no_change_build_log_is_short(site, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "snippets: 0 ran" in done.stderr
     assert "Cache hit" not in done.stderr
+    assert len(done.stderr.splitlines()) < 10, done.stderr
+
+
+def test_cold_notebook_build_log_has_no_per_notebook_lines_and_no_banner(warm_copy, tmp_path):
+    """Every notebook converted afresh (its cache empty) and no NO_MKDOCS_2_WARNING in the
+    environment: the log still holds the snippet line and nothing per notebook, and Material's
+    end-of-life banner is not printed (scripts/setup.sh switches it off in the venv)."""
+    project = warm_copy()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING")}
+    done = subprocess.run(
+        [MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "snippets: 0 ran" in done.stderr
+    for noise in ("Converting notebook", "Cache miss", "Cache hit", "end of life"):
+        assert noise not in done.stderr + done.stdout, noise
     assert len(done.stderr.splitlines()) < 10, done.stderr

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 
 from conftest import BUILD, ROOT, read_page
-from snippetkit.runner import discover
-
-import csspurge
-import notebooks
+from execdocs.notebooks import build as notebooks
+from execdocs.notebooks import csspurge, pages
+from execdocs.run.runner import discover
+from execdocs.store import ResultStore
 
 SNIPPETS = discover(os.path.join(ROOT, "snippets"))
 
@@ -94,7 +94,7 @@ def test_page_html_marks_math_and_drops_cdn_scripts():
         '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown" data-mime-type="text/markdown">'
         "<p>a $x^2$ b</p><p>$$\\frac{1}{2}$$</p></div><pre>$HOME costs $5</pre>"
     )
-    out = notebooks.page_html(html)
+    out = pages.page_html(html)
     assert "mathjax" not in out.lower() and "mermaid" not in out
     assert '<span class="arithmatex">\\(x^2\\)</span>' in out
     assert '<div class="arithmatex">\\[\\frac{1}{2}\\]</div>' in out
@@ -121,7 +121,7 @@ def test_notebooks_are_reproducible(outputs):
 
 def test_link_line_once_per_snippet_with_the_include_indent():
     page = '--8<-- "out/a_b/x.md"\n\n=== "Tab"\n\n    --8<-- "out/c/y.md"\n\n--8<-- "out/a_b/z.md"\n'
-    out = notebooks.link_snippets(page, "https://github.com/o/r")
+    out = pages.link_snippets(page, "https://github.com/o/r")
     assert out.count("notebooks/a_b/index.ipynb") == 1 and out.count("notebooks/c/index.ipynb") == 1
     assert "    <small>Sổ tay: [`c`](notebooks/c/index.ipynb)" in out
     assert out.index("notebooks/a_b/index.ipynb") < out.index('--8<-- "out/a_b/x.md"')
@@ -146,13 +146,17 @@ def test_purge_keeps_only_rules_a_page_can_match():
 
 def test_purge_result_is_remembered_by_content(tmp_path):
     css = ".w .used{color:red}.w .gone{color:blue}"
-    first = csspurge.purge(css, {"w", "used"}, str(tmp_path))
+    path = str(tmp_path / "notebook-css.json")
+    store = ResultStore(path)
+    first = csspurge.purge(css, {"w", "used"}, store)
     assert first == csspurge.purge(css, {"w", "used"}) and ".gone" not in first
-    (stored,) = tmp_path.iterdir()
-    stored.write_text("remembered", encoding="utf-8")  # proves the second call reads the store
-    assert csspurge.purge(css, {"w", "used"}, str(tmp_path)) == "remembered"
-    other = csspurge.purge(css, {"w", "used", "gone"}, str(tmp_path))  # other classes: a new entry
-    assert ".w .gone{color:blue}" in other and len(list(tmp_path.iterdir())) == 2
+    store.save()
+    (key,) = json.loads((tmp_path / "notebook-css.json").read_text())
+    (tmp_path / "notebook-css.json").write_text(json.dumps({key: "remembered"}))  # proves a rebuild reads the store
+    store = ResultStore(path)
+    assert csspurge.purge(css, {"w", "used"}, store) == "remembered"
+    other = csspurge.purge(css, {"w", "used", "gone"}, store)  # other classes: a new entry
+    assert ".w .gone{color:blue}" in other and len(store.used) == 2
 
 
 @pytest.mark.parametrize("name", ["lr_explorer", "train_loop"])

@@ -4,12 +4,16 @@ import importlib.util
 
 import pytest
 
-from snippetkit.parity import DEFAULT_TOL, compare_results, compare_values
+from execdocs.contract import RunResult
+from execdocs.run.parity import DEFAULT_TOL, compare_results, compare_values
 
 
 def result(values, tolerances=None, figures=("plot",), tables=()):
-    cells = [{"figures": [{"name": f} for f in figures]}]
-    return {"values": values, "tolerances": tolerances or {}, "cells": cells, "tables": dict.fromkeys(tables, "")}
+    cells = [
+        {"name": "c", "first_line": 1, "last_line": 1, "code": "", "figures": [{"name": f, "alt": f} for f in figures]}
+    ]
+    data = {"snippet": "s", "values": values, "tolerances": tolerances or {}, "cells": cells}
+    return RunResult.from_dict(dict(data, tables=dict.fromkeys(tables, "")))
 
 
 def test_values_within_tolerance_agree():
@@ -45,15 +49,16 @@ def _cuda_available():
 
 @pytest.mark.skipif(not _cuda_available(), reason="no CUDA device: the CPU/GPU parity run needs one")
 def test_every_snippet_agrees_on_cpu_and_cuda():
-    import parity
+    from conftest import ROOT
+    from execdocs.run import parity
 
-    summary = parity.run_parity()
+    summary = parity.run_parity(ROOT)
     failures = {n: r["problems"] for n, r in summary["snippets"].items() if r["problems"]}
     assert not failures, failures
 
 
 def test_report_page_shows_cpu_and_gpu_times_when_a_parity_run_exists():
-    import reportpage
+    from execdocs.report import page as reportpage
 
     parity = {
         "gpu": "NVIDIA H100",

@@ -121,7 +121,7 @@ def test_mojibake_in_a_snippet_stops_the_build_before_it_runs(project):
     repaired = next(
         t for t in open(os.path.join(ROOT, "snippets", "train_loop.py"), encoding="utf-8") if "# 1. xo" in t
     )
-    assert f"snippets/train_loop.py:{line}:1: mojibake" in stderr and repr(repaired.rstrip("\n")) in stderr
+    assert f"snippets/train_loop.py:{line}:1: mojibake" in stderr and "\n    " + repaired.rstrip("\n") in stderr
     assert "snippets:" not in stderr  # stopped before any snippet ran
     assert_outputs_and_cache_survive(project)
 
@@ -248,3 +248,66 @@ def test_assets_from_another_host_added_by_the_theme_or_config_stop_the_build(pr
         stderr = failed_build(project)
     assert "mkdocs.yml: extra_javascript loads https://cdn.example.org/y.js from another host" in stderr
     assert_outputs_and_cache_survive(project)
+
+
+@pytest.mark.parametrize(
+    "mistake, message",
+    [
+        ("Giá trị {{ train_loop.final_xx:.4f }} ở đây.", "snippet 'train_loop' reported no value 'final_xx'"),
+        ("Công thức $a \\cdotf b$ ở đây.", "KaTeX cannot render the formula: a \\cdotf b"),
+    ],
+)
+def test_errors_below_included_snippets_name_their_own_line(project, mistake, message):
+    """Each page gets a notebook link line above its first include of each snippet; the messages
+    still give the line of the page as it is in the file (the mistake sits below two snippets)."""
+    with planted(project, PAGE, lambda text: text + "\n" + mistake + "\n") as text:
+        stderr = failed_build(project)
+    line = text.splitlines().index(mistake) + 1
+    assert f"{PAGE}:{line}: " in stderr and message in stderr, stderr
+
+
+def test_a_page_saved_as_windows_1252_is_named_not_a_traceback(project):
+    """A page saved in real Windows-1252 bytes is reported by file and line, with the fix, before
+    anything reads it as UTF-8 (the notebooks' page scan at configuration time used to crash)."""
+    path = os.path.join(project, PAGE)
+    with open(path, encoding="utf-8") as fh:
+        original = fh.read()
+    lines = original.split("\n")
+    bad = next(n for n, line in enumerate(lines) if not line.isascii())
+    try:
+        with open(path, "wb") as fh:
+            fh.write(original.encode("cp1252", errors="replace"))
+        stderr = failed_build(project)
+    finally:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(original)
+    assert f"{PAGE}:{bad + 1}:" in stderr and "not valid UTF-8" in stderr and "Windows-1252" in stderr, stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        ';--8<-- "out/train_loop/setup.md"',
+        'Xem --8<-- "out/train_loop/setup.md" ở trên.',
+        "Giá trị \\{{ train_loop.final_x }}.",
+    ],
+)
+def test_markup_published_as_text_stops_the_build_at_its_line(project, markup):
+    """An include or a placeholder that reaches the reader as text (escaped, or not on a line of its
+    own) stops the build at its line, and no page of that build is left to be published."""
+    with planted(project, PAGE, lambda text: text + "\n" + markup + "\n") as text:
+        stderr = failed_build(project)
+    line = text.splitlines().index(markup) + 1
+    assert f"{PAGE}:{line}: the page shows" in stderr, stderr
+    assert not os.path.exists(os.path.join(project, "site", "vong-lap-huan-luyen", "index.html"))
+
+
+def test_a_misspelled_link_or_anchor_gets_the_nearest_one_suggested(project):
+    def plant(text):
+        return text + "\nXem [gradient](gradiant.md).\n\nXem [mục](gradient.md#ba-cach-tinh-cung-mot-gradien).\n"
+
+    with planted(project, PAGE, plant):
+        stderr = failed_build(project)
+    assert "contains a link 'gradiant.md'" in stderr and "Did you mean 'gradient.md'?" in stderr, stderr
+    assert "Did you mean '#ba-cach-tinh-cung-mot-gradient'?" in stderr, stderr

@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from conftest import ROOT
+
 
 from sitekit.style import LIGHT_TO_DARK
 
@@ -129,10 +131,10 @@ def test_search_folds_vietnamese_in_the_browser_index(site):
 
 
 def test_searchable_text_keeps_prose_and_each_formula_once(tmp_path):
-    import sitesearch
-    from mathrender import KatexRenderer
+    from execdocs.render import search as sitesearch
+    from execdocs.render.math import KatexRenderer
 
-    renderer = KatexRenderer(str(tmp_path / "katex-cache.json"))
+    renderer = KatexRenderer(ROOT, str(tmp_path / "katex.json"))
     page = renderer.render_page(
         '<p>Tỉ số <span class="arithmatex">\\(\\frac{\\partial L}{\\partial w}\\)</span> rồi</p>'
         '<div class="arithmatex">\\[x^2 < 1\\]</div>',

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
+from localsite import alive
 from conftest import ROOT
-from snippetkit.runner import Runner, SnippetFailure
+from execdocs.run.runner import Runner, SnippetFailure
 
 OK = """\
 import sitekit
@@ -50,13 +51,13 @@ def values(project, name):
 
 def test_runs_then_serves_from_cache(project):
     report, summary = project.run("ok")
-    assert report["ok"]["status"] == "ran" and "1 ran, 0 from cache" in summary
+    assert report["ok"].status == "ran" and "1 ran, 0 from cache" in summary
     assert values(project, "ok") == {"answer": 42}
     assert "hello from __main__" in (project.out / "ok" / "compute.out.md").read_text()
     report, summary = project.run("ok")
-    assert report["ok"]["status"] == "cached" and "0 ran, 1 from cache" in summary
+    assert report["ok"].status == "cached" and "0 ran, 1 from cache" in summary
     report, _ = project.run("ok", force=True)
-    assert report["ok"]["status"] == "ran"
+    assert report["ok"].status == "ran"
 
 
 def test_helper_modules_are_not_snippets(project):
@@ -68,14 +69,14 @@ def test_editing_the_snippet_reruns_it(project):
     project.run("ok")
     project("ok", OK.replace("21", "5"))
     report, _ = project.run("ok")
-    assert report["ok"]["status"] == "ran" and values(project, "ok") == {"answer": 10}
+    assert report["ok"].status == "ran" and values(project, "ok") == {"answer": 10}
 
 
 def test_editing_an_imported_local_module_reruns_it(project):
     project.run("ok")
     project("helper", "def scale(x):\n    return 3 * x\n")
     report, _ = project.run("ok")
-    assert report["ok"]["status"] == "ran" and values(project, "ok") == {"answer": 63}
+    assert report["ok"].status == "ran" and values(project, "ok") == {"answer": 63}
 
 
 def test_exception_names_file_line_and_traceback(project):
@@ -141,15 +142,6 @@ def test_timeout_kills_the_process_group_and_names_the_line(project):
     assert not alive(pid)  # the grandchild was killed with the group
 
 
-def alive(pid):
-    """True if pid runs (a killed process left as a zombie by a non-reaping init counts as dead)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def test_failed_run_removes_old_outputs_and_is_not_cached(project):
     project.run("ok")
     assert (project.out / "ok" / "values.json").exists()
@@ -168,7 +160,7 @@ def test_reverting_a_broken_snippet_hits_the_old_cache_entry(project):
         project.run("ok")
     project("ok", OK)
     report, _ = project.run("ok")
-    assert report["ok"]["status"] == "cached" and values(project, "ok") == {"answer": 42}
+    assert report["ok"].status == "cached" and values(project, "ok") == {"answer": 42}
 
 
 def test_outputs_of_deleted_snippets_are_removed(project):

@@ -13,8 +13,8 @@ import unicodedata
 import pytest
 
 from conftest import ROOT
-import textchecks
-from textchecks import check_file, check_text, default_files
+from execdocs.check import text as textchecks
+from execdocs.check.text import check_file, check_text, default_files
 
 PAGE = os.path.join(ROOT, "docs", "vong-lap-huan-luyen.md")
 
@@ -56,7 +56,7 @@ def test_mojibake_is_found_and_the_repair_is_shown(codec, named):
     problem = only(check_text(page_with(broken), "docs/t.md", page=True))
     assert (problem.path, problem.line) == ("docs/t.md", 4)
     assert "mojibake" in problem.message and named in problem.message
-    assert repr(original) in problem.message  # ftfy gives back exactly the original line
+    assert problem.message.endswith("\n    " + original)  # ftfy gives back exactly the original line, as typed
 
 
 def test_mojibake_with_lost_bytes_is_still_found():
@@ -202,12 +202,11 @@ def test_a_line_marked_allow_may_show_a_mistake_on_purpose():
 def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatch):
     """The build keeps check results on disk: a file whose text did not change is not checked again
     (its stored problems, if any, are reported again), an edited file is checked afresh."""
-    monkeypatch.setattr(textchecks, "_STORE", None)
     page = tmp_path / "p.md"
     page.write_text("Gradient\u200b của hàm\n", encoding="utf-8")
     store_path = str(tmp_path / "store.json")
-    store = textchecks.use_store(store_path)
-    (problem,) = textchecks.check_file(str(page), "p.md")
+    store = textchecks.CheckStore(store_path)
+    (problem,) = textchecks.check_file(str(page), "p.md", store=store)
     assert (problem.line, problem.column) == (1, 9) and "U+200B" in problem.message
     store.results.save()
     with open(store_path, encoding="utf-8") as fh:
@@ -215,8 +214,22 @@ def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatc
     assert list(stored.values()) == [[[1, 9, problem.message]]]
     with open(store_path, "w", encoding="utf-8") as fh:
         json.dump({k: [[1, 1, "FROM STORE"]] for k in stored}, fh)  # proves a rebuild reads the store
-    monkeypatch.setattr(textchecks, "_STORE", None)
-    textchecks.use_store(store_path)
-    assert [p.message for p in textchecks.check_file(str(page), "p.md")] == ["FROM STORE"]
+    store = textchecks.CheckStore(store_path)
+    assert [p.message for p in textchecks.check_file(str(page), "p.md", store=store)] == ["FROM STORE"]
     page.write_text("Gradient của hàm\n", encoding="utf-8")
-    assert textchecks.check_file(str(page), "p.md") == []
+    assert textchecks.check_file(str(page), "p.md", store=store) == []
+
+
+def test_a_repair_is_shown_as_it_is_typed_and_the_file_can_be_repaired_whole(tmp_path):
+    """The repair of a broken formula keeps single backslashes (not a Python repr's doubled ones),
+    and `textchecks.py --fix` repairs the whole file in place, leaving good lines alone."""
+    original = "Công thức $\\delta = \\frac{\\partial L}{\\partial z}$ cho từng tầng."
+    broken = original.encode("utf-8").decode("cp1252", errors="ignore")
+    problem = only(check_text(page_with(broken), "docs/t.md", page=True))
+    assert problem.message.endswith("\n    " + original) and "\\\\delta" not in problem.message
+    page = tmp_path / "t.md"
+    good = "# Tiêu đề\n\nMột dòng đúng.\n"
+    page.write_text(good + broken + "\n", encoding="utf-8")
+    assert textchecks.main(["--fix", str(page)]) == 0  # repaired, then checked clean
+    assert page.read_text(encoding="utf-8") == good + original + "\n"
+    assert textchecks.main(["--fix", str(page)]) == 0 and page.read_text(encoding="utf-8") == good + original + "\n"

@@ -1,0 +1,5 @@
+import sys
+
+from execdocs.check.text import main
+
+sys.exit(main())

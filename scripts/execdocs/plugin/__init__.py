@@ -1,0 +1,1 @@
+"""The MkDocs plugin `execdocs` (plugin.py: the events; config.py: the options)."""

@@ -1,0 +1,239 @@
+"""The MkDocs plugin: runs the snippets before each build and puts their outputs into the site.
+
+`mkdocs build` and `mkdocs serve` both run the snippet runner first (only changed snippets run),
+check every page and snippet, fill value placeholders, render formulas with KaTeX at build time,
+serve self-hosted fonts and a search that folds Vietnamese diacritics, and turn each snippet's run
+into a notebook page. State lives on the plugin instance, which MkDocs keeps for a whole `serve`
+session (the plugin defines on_startup), so the warm worker and the stores outlive each rebuild.
+"""
+
+import logging
+import os
+import threading
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File
+
+from execdocs import patches
+from execdocs.check import site as sitechecks
+from execdocs.check.text import CheckStore, UnreadableText
+from execdocs.notebooks import assets as notebookassets
+from execdocs.notebooks import csspurge
+from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
+from execdocs.plugin.config import ExecDocsConfig
+from execdocs.render import fonts, math, search, slugs, values
+from execdocs.render.highlight import HighlightCache
+from execdocs.report import page as reportpage
+from execdocs.run.forkserver import WarmWorker
+from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
+from execdocs.store import ResultStore
+
+KATEX_CSS = "assets/katex/katex.min.css"
+log = logging.getLogger("mkdocs.plugins.execdocs")
+
+
+class _QuietNotebookInfo(logging.Filter):
+    """mkdocs-jupyter logs a line or two per notebook page at INFO on every build ("Cache hit",
+    "Cache miss", "Converting notebook", "Evicted stale cache": 72 lines on a cold build), which
+    bury the lines a contributor needs. Its warnings and errors still show."""
+
+    def filter(self, record):
+        return record.levelno > logging.INFO
+
+
+def _fail(message):
+    raise PluginError("\n" + message)
+
+
+def _stop_on(errors):
+    if errors:
+        _fail(
+            f"{len(errors)} problem(s) found, so the site was not built (see docs/dong-gop.md):\n" + "\n".join(errors)
+        )
+
+
+class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
+    def __init__(self):
+        self.worker = WarmWorker()
+        self.stores = None  # {name: ResultStore}, made on the first build of this process
+        self.root = self.build_dir = self.out_root = self.snippets_dir = self.site_dir = None
+        self.serving = False
+        self.notebooks = None
+        self.katex = None
+        self.anchors = {}  # page src_uri -> the ids on the built page, for "did you mean" on broken anchors
+        self.sources = {}  # page src_uri -> its Markdown, for the lines of formula errors
+        self.searched = {}  # page src_uri -> its real content while search reads the searchable one
+        self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+
+    def on_shutdown(self):
+        self.worker.close()
+
+    def on_config(self, config):
+        self.root = os.path.dirname(os.path.abspath(config.config_file_path))
+        self.build_dir = os.path.join(self.root, self.config.build_dir)
+        self.out_root = os.path.join(self.build_dir, "out")
+        self.snippets_dir = os.path.join(self.root, self.config.snippets_dir)
+        self.site_dir = config.site_dir
+        if self.stores is None:  # loaded once per process: under serve they serve every rebuild
+            self.text_checks = CheckStore(os.path.join(self.build_dir, "textchecks.json"))
+            self.highlight = HighlightCache(os.path.join(self.build_dir, "highlight.json"))
+            self.stores = {
+                "textchecks": self.text_checks.results,
+                "highlight": self.highlight.store,
+                "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
+                "notebook-css": ResultStore(os.path.join(self.build_dir, "notebook-css.json")),
+            }
+        try:
+            patches.route_highlighting(self.highlight)
+        except patches.PatchError as error:
+            _fail(str(error))
+        if self.serving and self.config.run_snippets and self.config.warm_worker:
+            # torch loads in the worker while serve starts, so the first edit does not wait for it
+            threading.Thread(target=warm_up, args=(self.worker, self.snippets_dir, log.info), daemon=True).start()
+        for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):  # its plugin, its converter
+            jupyter_log = logging.getLogger(name)
+            if not any(isinstance(f, _QuietNotebookInfo) for f in jupyter_log.filters):
+                jupyter_log.addFilter(_QuietNotebookInfo())
+        for stylesheet in (KATEX_CSS, fonts.STYLESHEET):
+            if stylesheet not in config.extra_css:
+                config.extra_css.insert(0, stylesheet)
+        config.mdx_configs.setdefault("toc", {})["slugify"] = slugs.slugify
+        sitechecks.locate_link_warnings(config.docs_dir, self.anchors)
+        try:
+            self.notebooks = NotebookSection(config, discover(self.snippets_dir))
+        except UnreadableText as error:  # before the text checks of on_pre_build: same message
+            _fail(f"1 problem(s) found, so the site was not built (see docs/dong-gop.md):\n{error}")
+        self.notebooks.expand_nav(config)
+        return config
+
+    def on_pre_build(self, *, config):
+        self.sources.clear()
+        self.stylesheets.clear()
+        self.notebook_classes.clear()
+        self.notebook_pages.clear()
+        for store in self.stores.values():
+            store.start_build()
+        _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks))
+        if self.config.run_snippets:
+            runner = Runner(
+                self.root,
+                self.build_dir,
+                device=self.config.device,
+                jobs=self.config.jobs,
+                log=log.info,
+                warm_worker=self.config.warm_worker,
+                worker=self.worker,
+            )
+            try:
+                runner.run()
+            except SnippetFailure as failure:
+                _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
+        _stop_on(sitechecks.output_errors(self.root, config, self.out_root, store=self.text_checks))
+        self.text_checks.results.save()
+        for warning in sitechecks.unused_snippets(self.root, config.docs_dir, discover(self.snippets_dir)):
+            log.warning(warning)
+
+    @event_priority(50)  # before mkdocs-jupyter's on_files (priority 0), which turns the notebooks into pages
+    def on_files(self, files, *, config):
+        if os.path.isdir(self.out_root):
+            for name in sorted(os.listdir(self.out_root)):
+                folder = os.path.join(self.out_root, name)
+                for filename in sorted(os.listdir(folder)):
+                    if filename.endswith(".svg"):
+                        path = os.path.join(folder, filename)
+                        files.append(File.generated(config, f"out/{name}/{filename}", abs_src_path=path))
+        report = reportpage.page_markdown(os.path.join(self.build_dir, "report.json"))
+        files.append(File.generated(config, reportpage.PAGE, content=report))
+        files.append(File.generated(config, KATEX_CSS, content=math.stylesheet(self.root)))
+        self.notebooks.add_files(
+            files, config, self.out_root, os.path.join(self.build_dir, "notebook-src"), self.stores["notebooks"]
+        )
+        for path in math.font_files(self.root):
+            files.append(File.generated(config, "assets/katex/fonts/" + os.path.basename(path), abs_src_path=path))
+        try:
+            fonts.add_files(files, config, self.root)
+        except fonts.FontError as error:
+            _fail(str(error))
+        search.add_files(files, config)
+        return files
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if is_notebook(page):
+            return markdown
+        path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
+        self.sources[page.file.src_uri] = markdown  # as in the file: messages give its line numbers
+        try:
+            markdown = values.substitute(markdown, self.out_root, path)
+        except values.ValueError_ as error:
+            _fail(str(error))
+        return link_snippets(markdown, config.repo_url)  # adds lines: last, after every line-numbered check
+
+    def on_page_content(self, html, *, page, config, files):
+        if self.katex is None:
+            try:
+                self.katex = math.KatexRenderer(self.root, os.path.join(self.build_dir, "katex.json"))
+            except math.MathError as error:
+                _fail(str(error))
+        path = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
+        source = self.sources.get(page.file.src_uri, "")
+        if is_notebook(page):
+            page.meta["search"] = {"exclude": True}  # the lesson pages, not their notebook copies, are found
+            html = page_html(html)
+            prefix = notebookassets.root_prefix(page.url)
+            html = notebookassets.external_styles(html, prefix, self.stylesheets)
+            html = notebookassets.linked_figures(html, page.file.src_uri.split("/")[1], self.out_root, prefix)
+        try:
+            return self.katex.render_page(html, source, path)
+        except math.MathError as error:
+            _fail(str(error))
+
+    @event_priority(100)  # before Material's search plugin (priority 0) indexes the page
+    def _index_searchable_text(self, context, *, page, config, nav):
+        self.searched[page.file.src_uri] = page.content
+        page.content = search.searchable(page.content)
+        return context
+
+    @event_priority(-100)  # after search read it, before the theme renders the page
+    def _restore_page_content(self, context, *, page, config, nav):
+        page.content = self.searched.pop(page.file.src_uri, page.content)
+        return context
+
+    on_page_context = CombinedEvent(_index_searchable_text, _restore_page_content)
+
+    def on_post_page(self, output, *, page, config):
+        self.anchors[page.file.src_uri] = set(page.present_anchor_ids or ())
+        if is_notebook(page):
+            self.notebook_classes |= csspurge.classes_in(output)
+            self.notebook_pages.append(page.file.abs_dest_path)
+        shown = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
+        _stop_on(sitechecks.built_page_errors(output, shown, self.sources.get(page.file.src_uri, "")))
+        return output
+
+    def on_post_build(self, *, config):
+        notebookassets.write(
+            config.site_dir,
+            self.stylesheets,
+            self.notebook_classes,
+            self.notebook_pages,
+            store=self.stores["notebook-css"],
+        )
+        self._close_katex(save=True)
+        for name in ("highlight", "notebooks", "notebook-css"):
+            self.stores[name].save()
+
+    def on_build_error(self, *, error):
+        self._close_katex(save=False)  # nothing of a failed build is kept
+        sitechecks.discard_site(self.site_dir)
+
+    def _close_katex(self, save):
+        if self.katex is not None:
+            self.katex.close(save=save)
+            self.katex = None
+
+    def on_serve(self, server, *, config, builder):
+        server.watch(self.snippets_dir)
+        return server

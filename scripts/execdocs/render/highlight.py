@@ -1,0 +1,38 @@
+"""Pygments' highlighted HTML kept between builds.
+
+Highlighting code blocks is most of the Markdown time of a rebuild, and most blocks do not change
+between two builds. pymdownx.highlight calls `pygments.highlight(code, lexer, formatter)`, a pure
+function of the code, the lexer's and the formatter's classes and options, and the library
+versions; its result is kept in a ResultStore under a key of exactly those (only the blocks the
+last build used are kept). pymdownx.highlight offers no hook for this, so execdocs.patches routes
+its call through `HighlightCache.highlight`.
+"""
+
+from importlib.metadata import version
+
+from execdocs.store import ResultStore, content_key
+
+
+class HighlightCache:
+    def __init__(self, path):
+        self.store = ResultStore(path)
+        self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}"
+
+    def highlight(self, original, code, lexer, formatter, outfile=None):
+        if outfile is not None:
+            return original(code, lexer, formatter, outfile)
+        key = self.key(code, lexer, formatter)
+        html = self.store.get(key)
+        if html is None:
+            html = original(code, lexer, formatter)
+        self.store.keep(key, html)
+        return html
+
+    def key(self, code, lexer, formatter):
+        inline = repr(getattr(formatter, "pymdownx_inline", None))
+        return content_key(self.versions, _describe(lexer), _describe(formatter), inline, code)
+
+
+def _describe(obj):
+    kind = type(obj)
+    return f"{kind.__module__}.{kind.__qualname__} {sorted(obj.options.items(), key=lambda kv: kv[0])!r}"

@@ -1,0 +1,5 @@
+import sys
+
+from execdocs.run.cli import main
+
+sys.exit(main())

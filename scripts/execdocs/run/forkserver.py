@@ -1,0 +1,308 @@
+"""A warm worker: imports torch, matplotlib and numpy once, then forks a fresh child per snippet.
+
+Importing torch and matplotlib costs more than most snippets' own work, so a worker process
+(`python -m execdocs.run.forkserver`, started by `ForkServer`) imports them once and never touches them
+again: no torch computation and no CUDA call happen in it, so no thread pool or CUDA context
+exists to be inherited. Each job runs in a child made by os.fork() from that clean state: the
+child starts its own session (the timeout kills its whole process group), sends fd 1 and 2 to
+the job's stderr file and runs the snippet with child.run_job, exactly as a fresh process would.
+
+Protocol, one JSON object per line: the worker prints {"ready": ..., "cuda_initialized": ...}
+once, then reads {"id", "job", "env", "stderr"} requests and answers {"id", "returncode"} when
+that child has ended. Jobs run concurrently; the runner decides how many at a time.
+"""
+
+import dataclasses
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+from execdocs.contract import Job
+from execdocs.run import launch as launch_mod
+
+SERVER = [sys.executable, "-P", "-m", "execdocs.run.forkserver"]
+# torch._inductor.config: torch.use_deterministic_algorithms (run by sitekit) imports it, 2 s here.
+PRELOAD = ("numpy", "torch", "torch._inductor.config", "matplotlib", "matplotlib.pyplot")
+POLL_SECONDS = 0.02
+
+
+# --- the worker (runs in its own process) ---------------------------------------------------
+
+
+def _preload():
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    torch = sys.modules.get("torch")
+    # is_initialized only reads a flag; it never starts CUDA.
+    return bool(torch is not None and torch.cuda.is_initialized())
+
+
+def _child(request):
+    """In the forked child: isolate, redirect, run the snippet, exit. Never returns."""
+    code = 1
+    try:
+        os.setsid()
+        fd = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a fresh interpreter
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the worker's abort handler
+        os.environ.clear()
+        os.environ.update(request["env"])
+        from execdocs.run import child
+
+        job = Job(**request["job"])
+        os.chdir(job.cwd)
+        child.run_job(job)
+        child._flush_all()
+        code = 0
+    except BaseException:  # noqa: BLE001 - the runner reports the crash from stderr
+        traceback.print_exc()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def serve():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the runner; the worker follows it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # abort(): kill the running snippets too
+    cuda = _preload()
+    from execdocs.run import child  # noqa: F401 - loaded once here, not in every child
+
+    reply = sys.stdout
+    reply.write(json.dumps({"ready": True, "cuda_initialized": cuda, "pid": os.getpid()}) + "\n")
+    reply.flush()
+    running = {}  # pid -> (request id, hard deadline)
+    stdin = sys.stdin.buffer
+    pending = b""
+    try:
+        while True:
+            ready, _, _ = select.select([stdin], [], [], POLL_SECONDS)
+            if ready:
+                chunk = os.read(stdin.fileno(), 1 << 16)
+                if not chunk:
+                    # The runner closed us, or died (killed, even by SIGKILL): nobody waits for
+                    # what still runs, so it is stopped in `finally`, at once.
+                    return
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    request = json.loads(line)
+                    deadline = time.monotonic() + request["job"]["timeout"] + launch_mod.GRACE_SECONDS
+                    sys.stdout.flush()
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(request)
+                    running[pid] = (request["id"], deadline)
+            for pid, (request_id, deadline) in list(running.items()):
+                ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+                if ended is None and time.monotonic() < deadline:
+                    continue
+                launch_mod.kill_group(pid)  # also anything the snippet started; before reaping, so the id is ours
+                _, status = os.waitpid(pid, 0)
+                del running[pid]
+                reply.write(json.dumps({"id": request_id, "returncode": os.waitstatus_to_exitcode(status)}) + "\n")
+                reply.flush()
+    finally:
+        for pid in running:
+            launch_mod.kill_group(pid)
+
+
+# --- the client (runs in the runner's process) ----------------------------------------------
+
+# How long past a job's own hard deadline the client waits for the worker's answer before it
+# gives up on the worker: the worker kills a child at timeout + GRACE_SECONDS itself.
+ANSWER_MARGIN_SECONDS = 10
+
+
+class WorkerError(RuntimeError):
+    """The worker cannot be used: it did not start, or it stopped answering properly."""
+
+
+class ForkServer:
+    """One warm worker process; `launch(job, env)` is a drop-in for launch.launch.
+
+    Every wait has a deadline: a job's answer is awaited at most until its timeout plus the
+    grace and margin; a malformed answer, a reader thread that died or a worker that exited
+    release every waiter at once, and each of their snippets is reported as failed, by name."""
+
+    def __init__(self, env, start_timeout=120):
+        self.env = dict(env)
+        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
+        self.lock = threading.Lock()
+        self.waiting = {}  # request id -> _Slot
+        self.next_id = 0
+        self.broken = None  # why the worker can no longer be used
+        hello = _readline_within(self.proc, start_timeout)
+        try:
+            self.info = json.loads(hello)
+        except (TypeError, ValueError):
+            self.abort()
+            raise WorkerError(f"the snippet worker process did not start ({hello!r})") from None
+        if self.info.get("cuda_initialized"):
+            self.close()
+            raise WorkerError("the snippet worker initialised CUDA before forking")
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def alive(self):
+        return self.broken is None and self.proc.poll() is None and self.reader.is_alive()
+
+    def _read(self):
+        try:
+            for line in self.proc.stdout:
+                answer = json.loads(line)
+                with self.lock:
+                    slot = self.waiting.pop(answer["id"])
+                slot.finish(int(answer["returncode"]))
+            self._give_up("the snippet worker process ended unexpectedly")
+        except (ValueError, KeyError, TypeError) as error:
+            self._give_up(f"the snippet worker sent a malformed answer ({error})")
+        except BaseException as error:  # noqa: BLE001 - whatever stops the reader, nobody may hang
+            self._give_up(f"reading the snippet worker's answers failed ({error!r})")
+            raise
+
+    def _give_up(self, reason):
+        """Mark the worker broken, stop it and release everyone still waiting."""
+        with self.lock:
+            self.broken = self.broken or reason
+            waiting, self.waiting = list(self.waiting.values()), {}
+        for slot in waiting:
+            slot.finish(None)
+        if self.proc.poll() is None:
+            self.abort()
+
+    def launch(self, job, env=None):
+        env = dict(env if env is not None else os.environ)
+        stderr_path = os.path.join(job.out_dir, ".stderr.txt")
+        job.dump(os.path.join(job.out_dir, ".job.json"))  # collect() expects it, as after a fresh-process launch
+        slot = _Slot()
+        with self.lock:
+            request_id = self.next_id
+            self.next_id += 1
+            if self.broken is None:
+                self.waiting[request_id] = slot
+                request = {"id": request_id, "job": dataclasses.asdict(job), "env": env, "stderr": stderr_path}
+                try:
+                    self.proc.stdin.write((json.dumps(request) + "\n").encode())
+                    self.proc.stdin.flush()
+                except (BrokenPipeError, OSError):
+                    self.waiting.pop(request_id, None)
+                    self.broken = "the snippet worker stopped reading jobs"
+            if self.broken is not None:
+                slot.finish(None)
+        deadline = time.monotonic() + job.timeout + launch_mod.GRACE_SECONDS + ANSWER_MARGIN_SECONDS
+        while not slot.done.wait(0.2):
+            if not self.reader.is_alive():
+                self._give_up("the thread reading the snippet worker's answers stopped")
+            elif time.monotonic() > deadline:
+                self._give_up(f"the snippet worker gave no answer within {job.timeout} s + grace")
+        if slot.returncode is None and not os.path.exists(stderr_path):
+            with open(stderr_path, "w") as fh:
+                fh.write(f"{self.broken or 'the snippet worker process ended unexpectedly'}\n")
+        elif slot.returncode is None:
+            with open(stderr_path, "a") as fh:
+                fh.write(f"\n{self.broken or 'the snippet worker process ended unexpectedly'}\n")
+        return launch_mod.collect(job, -9 if slot.returncode is None else slot.returncode, stderr_path)
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def abort(self):
+        """Stop the worker and every snippet it is running, now."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class _Slot:
+    def __init__(self):
+        self.done = threading.Event()
+        self.returncode = None
+
+    def finish(self, returncode):
+        self.returncode = returncode
+        self.done.set()
+
+
+def _readline_within(proc, seconds):
+    """The first line the worker prints, or None if it prints none within the deadline."""
+    ready, _, _ = select.select([proc.stdout], [], [], seconds)
+    return proc.stdout.readline() if ready else None
+
+
+IMPORT_ENV_PREFIXES = ("PYTHON", "TORCH", "PYTORCH", "MPL", "CUDA", "NVIDIA", "OMP", "MKL", "OPENBLAS", "LD_")
+
+
+def _import_env(env):
+    """The variables that can change what the preloaded imports do; every other variable
+    is handed to each child with its job, so a change there needs no new worker."""
+    return {k: v for k, v in env.items() if k.startswith(IMPORT_ENV_PREFIXES) or k == "PATH"}
+
+
+class WarmWorker:
+    """Keeps one worker warm for its owner (the MkDocs plugin for a whole `mkdocs serve` session,
+    or one runner call): started on first use, restarted when it died or when the environment
+    that shapes its imports differs, stopped by `close()`."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.server = None
+
+    def get(self, env):
+        with self.lock:
+            server = self.server
+            if server is not None and (not server.alive() or _import_env(server.env) != _import_env(env)):
+                server.close()
+                server = None
+            if server is None:
+                server = ForkServer(env)
+                self.server = server
+            return server
+
+    def close(self):
+        with self.lock:
+            server, self.server = self.server, None
+        if server is not None:
+            server.close()
+
+    def abort(self):
+        with self.lock:
+            server, self.server = self.server, None
+        if server is not None:
+            server.abort()
+
+
+def available():
+    return hasattr(os, "fork")
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,113 @@
+"""Starting one snippet's child process and enforcing its timeout on the whole process group."""
+
+import dataclasses
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from execdocs.contract import Failure, RunResult, load_result
+
+# -P: the child's import path is its PYTHONPATH (snippets/ first, then this package), not the cwd
+CHILD = [sys.executable, "-P", "-m", "execdocs.run.child"]
+GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
+
+
+_live = set()  # process groups of the snippets running now (fresh-process launches)
+
+
+def stop_all():
+    """Kill every snippet process still running (the runner was interrupted)."""
+    for pid in list(_live):
+        kill_group(pid)
+
+
+def kill_group(pgid):
+    """SIGKILL the group and wait (briefly) until its processes are really gone, so the
+    runner never reports a snippet finished while something it started still runs."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + 2
+    while _group_running(pgid) and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def _group_running(pgid):
+    if not os.path.isdir("/proc"):
+        return False
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+                return True
+    return False
+
+
+def _timeout_error(job, stderr):
+    """The snippet line where a timed-out child was stuck, from faulthandler's dump."""
+    pattern = re.compile(r'File "' + re.escape(job.display_path) + r'", line (\d+)')
+    match = pattern.search(stderr)  # the dump lists the innermost frame first
+    return Failure(
+        "Timeout",
+        f"still running after {job.timeout} s (set `# sitekit: timeout=SECONDS` "
+        "at the top of the snippet if it really needs longer)",
+        job.display_path,
+        int(match.group(1)) if match else None,
+        stderr[-4000:],
+    )
+
+
+def launch(job, env=None):
+    """Run the job in a fresh Python process; return the child's RunResult."""
+    out_dir = job.out_dir
+    job_file = os.path.join(out_dir, ".job.json")
+    job.dump(job_file)
+    stderr_path = os.path.join(out_dir, ".stderr.txt")
+    with open(stderr_path, "wb") as stderr:
+        proc = subprocess.Popen(
+            [*CHILD, job_file],
+            stdin=subprocess.DEVNULL,
+            stdout=stderr,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, killed as a whole
+            env=env,
+        )
+        _live.add(proc.pid)
+        try:
+            proc.wait(timeout=job.timeout + GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            kill_group(proc.pid)  # also any process the snippet started
+            proc.wait()
+            _live.discard(proc.pid)
+    return collect(job, proc.returncode, stderr_path)
+
+
+def collect(job, returncode, stderr_path):
+    with open(stderr_path, encoding="utf-8", errors="replace") as fh:
+        stderr = fh.read()
+    os.remove(stderr_path)
+    os.remove(os.path.join(job.out_dir, ".job.json"))
+    result_path = os.path.join(job.out_dir, "result.json")
+    if os.path.exists(result_path):
+        return dataclasses.replace(load_result(result_path), stderr=stderr)
+    if "Timeout (" in stderr:
+        error = _timeout_error(job, stderr)
+    else:
+        error = Failure(
+            "Crash",
+            f"the snippet's process ended with code {returncode} before finishing",
+            job.display_path,
+            None,
+            stderr[-4000:],
+        )
+    return RunResult(snippet=job.display_path, error=error, stderr=stderr)

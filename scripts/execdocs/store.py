@@ -1,0 +1,148 @@
+"""The one store of results kept between builds, and the one atomic write.
+
+Everything a build keeps (snippet runs, KaTeX formulas, highlighted code, text-check results,
+purged stylesheets, generated notebooks) is stored under a content key: a hash of everything the
+result depends on. A stale result therefore cannot be found, only a missing one, which costs one
+slower build. Every file is written by `write_if_changed`: to a private temporary name, then one
+rename, so a crash or a second build never leaves a half-written file behind.
+
+- `content_key(*parts)`: the key of a result from the bytes or text it depends on.
+- `ResultStore(path)`: {key: JSON value} in one file; it keeps only what the last build used.
+- Snippet runs are folders (their figures are files): run/cache.py keeps them under the same
+  kind of key, each sealed by one rename.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+
+
+def content_key(*parts, length=None):
+    """sha256 over the parts (bytes or text), each followed by a separator."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:length] if length else digest.hexdigest()
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_if_changed(path, data):
+    """Write bytes atomically, only if they differ; return True when the file changed."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        with open(path, "rb") as fh:
+            if fh.read() == data:
+                return False
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return True
+
+
+STAMP = ".synced"
+
+
+def _listing(folder):
+    """{name: (size, mtime_ns)} of the plain files in folder, dotfiles left out; None if absent."""
+    try:
+        with os.scandir(folder) as entries:
+            return {
+                e.name: (e.stat().st_size, e.stat().st_mtime_ns)
+                for e in entries
+                if not e.name.startswith(".") and e.is_file()
+            }
+    except FileNotFoundError:
+        return None
+
+
+def sync_dir(source, target):
+    """Make target hold exactly source's files (flat), rewriting only changed ones. The target
+    keeps a stamp of the source's listing (names, sizes, modification times): when the source
+    is unchanged since the last sync and the target still has the same files and sizes, the
+    files are not read again."""
+    stamp_path = os.path.join(target, STAMP)
+    source_listing = _listing(source)
+    signature = repr(sorted(source_listing.items()))
+    try:
+        with open(stamp_path, encoding="utf-8") as fh:
+            target_listing = _listing(target)
+            sizes = {name: size for name, (size, _) in source_listing.items()}
+            if fh.read() == signature and {n: s for n, (s, _) in target_listing.items()} == sizes:
+                return
+    except FileNotFoundError:
+        pass
+    os.makedirs(target, exist_ok=True)
+    remove_quietly(stamp_path)  # an interrupted sync must not look complete
+    for name in sorted(source_listing):
+        with open(os.path.join(source, name), "rb") as fh:
+            write_if_changed(os.path.join(target, name), fh.read())
+    for name in os.listdir(target):
+        # Dotfiles are the stamp and another build's temporary files: never copied, never removed.
+        if name not in source_listing and not name.startswith("."):
+            remove_quietly(os.path.join(target, name))
+    write_if_changed(stamp_path, signature)
+
+
+def remove_quietly(path):
+    """Remove a file or folder that another build may have removed already."""
+    try:
+        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def remove_tree(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class ResultStore:
+    """{content key: JSON value} kept in one file between builds.
+
+    A build calls `start_build()`, then `get(key)` / `keep(key, value)` for every result it uses,
+    and `save()` once it succeeded: the file then holds exactly what that build used, so it does
+    not grow as pages and snippets change. An unreadable file is an empty store.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            with open(path, encoding="utf-8") as fh:
+                stored = json.load(fh)
+        except (FileNotFoundError, ValueError):
+            stored = {}
+        self.stored = stored if isinstance(stored, dict) else {}
+        self.used = {}
+
+    def start_build(self):
+        self.used = {}
+
+    def get(self, key):
+        return self.stored.get(key)
+
+    def keep(self, key, value):
+        self.used[key] = value
+
+    def save(self):
+        if self.used != self.stored:
+            write_if_changed(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False))
+            self.stored = dict(self.used)

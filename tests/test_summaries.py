@@ -1,0 +1,89 @@
+"""Every lesson page ends with one "Tóm tắt" box, and the course summary page links every lesson page.
+
+Lesson pages are the nav's pages minus an explicit list of pages that are not lessons, so a new lesson
+page is covered as soon as it is in the nav.
+"""
+
+import os
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+NOT_LESSONS = {
+    "index.md",  # home page
+    "tom-tat.md",  # the course summary itself
+    "phong-van.md",  # interview questions
+    "thuat-ngu.md",  # glossary
+    "notebooks/index.md",  # notebooks, generated
+    "dong-gop.md",  # contribute
+    "bao-cao.md",  # snippet run report, generated
+}
+BOX = '!!! abstract "Tóm tắt"'
+SUMMARY = "tom-tat.md"
+
+
+def nav_pages():
+    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    pages = []
+
+    def visit(entry):
+        if isinstance(entry, str):
+            pages.append(entry)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                visit(value)
+        elif isinstance(entry, list):
+            for item in entry:
+                visit(item)
+
+    visit(config["nav"])
+    return pages
+
+
+def lesson_pages():
+    return [page for page in nav_pages() if page not in NOT_LESSONS]
+
+
+def read(page):
+    with open(os.path.join(ROOT, "docs", page), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def test_nav_has_the_lessons_and_the_summary():
+    pages = nav_pages()
+    assert SUMMARY in pages and "index.md" in pages
+    assert {"vong-lap-huan-luyen.md", "gradient.md", "toi-uu.md", "quy-mo-lon.md"} <= set(lesson_pages())
+    assert not set(lesson_pages()) & NOT_LESSONS
+
+
+@pytest.mark.parametrize("page", lesson_pages())
+def test_lesson_page_ends_with_one_summary_box(page):
+    lines = read(page).rstrip("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.strip() == BOX]
+    assert len(starts) == 1, f"docs/{page}: {len(starts)} summary boxes, expected exactly one"
+    body = lines[starts[0] + 1 :]
+    assert body and body[0].startswith("    - "), f"docs/{page}: the box must start with an indented bullet"
+    # nothing after the box: every line is a bullet or the indented continuation of one
+    for line in body:
+        assert line.startswith("    - ") or line.startswith("      "), f"docs/{page}: '{line}' after the box"
+    assert sum(line.startswith("    - ") for line in body) >= 3, f"docs/{page}: at least three key points"
+
+
+def test_non_lesson_pages_have_no_box():
+    for page in NOT_LESSONS - {"notebooks/index.md", "bao-cao.md"}:
+        assert BOX not in read(page), page
+
+
+def test_summary_page_links_every_lesson_page():
+    linked = set(re.findall(r"\]\(([a-z0-9-]+\.md)(?:#[a-z0-9-]+)?\)", read(SUMMARY)))
+    missing = [page for page in lesson_pages() if page not in linked]
+    assert not missing, f"docs/{SUMMARY} does not link {missing}"
+    assert linked <= set(nav_pages())
+
+
+def test_home_page_links_the_summary():
+    assert f"]({SUMMARY})" in read("index.md")
