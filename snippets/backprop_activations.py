@@ -22,6 +22,7 @@ for name in functions:
     sitekit.report(f"{name}_value", values[name])
     sitekit.report(f"{name}_slope", slopes[name])
 sitekit.report("sigmoid_max_slope", slopes["sigmoid"].max())
+sitekit.report("tanh_over_sigmoid_at_zero", slopes["tanh"][200] / slopes["sigmoid"][200])  # z[200] = 0
 
 # %% plot
 zs = z.detach().cpu()  # matplotlib draws from CPU memory

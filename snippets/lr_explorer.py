@@ -51,6 +51,12 @@ sitekit.report("xs", [xs for xs, _ in runs], tol=1e-5)
 sitekit.report("losses", [losses for _, losses in runs], tol=1e-5)
 sitekit.report("factors", [1 - 6 * lr for lr in rates])
 sitekit.report("verdicts", [verdict(1 - 6 * lr) for lr in rates])
+# x jumps to the other side of 1/3 at a step exactly when 1 - 6 lr < 0, i.e. lr > 1/6: half of 1/3
+crossings = [sum((a - 1 / 3) * (b - 1 / 3) < 0 for a, b in zip(xs[:10], xs[1:11])) for xs, _ in runs]
+print("trong 10 bước đầu, số lần x nhảy sang phía bên kia của 1/3:", dict(zip(rates, crossings)))
+sitekit.report("crossings", crossings)
+sitekit.report("oscillation_from", 1 / 6)
+sitekit.report("divergence_from", 1 / 3)
 
 # %% plots
 shown = [0, 1, 2, 5, 10, 20, steps]

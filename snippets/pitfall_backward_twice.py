@@ -1,4 +1,4 @@
-"""Calling backward twice on one graph: PyTorch has freed what it needs; retain_graph keeps it."""
+"""Calling backward twice on one graph: PyTorch has freed the tensors it saved; retain_graph keeps them."""
 
 import torch
 
@@ -29,7 +29,8 @@ sitekit.report("once", once)
 sitekit.report("twice", w.grad.item())
 
 # %% usual-fix
-# Usually the fix is not retain_graph but a fresh forward pass for each backward.
+# Usually the fix is not retain_graph but a fresh forward pass for each backward (and, when a tensor
+# is carried from one iteration to the next, detach() it: see pitfall_backward_carried.py).
 w.grad = None
 for _ in range(2):
     loss = (torch.sigmoid(w * x) ** 2).sum()  # new graph each time
@@ -38,3 +39,13 @@ print(f"hai lượt xuôi, hai lượt ngược: w.grad = {w.grad.item():.6f} (v
 sitekit.report("fresh_twice", w.grad.item())
 sitekit.report("w", 0.5)
 sitekit.report("x", x)
+
+# %% nothing-saved
+# The second backward fails only because the graph saved tensors. This one saves none:
+# addition and sum need no input values to compute their gradients.
+z = torch.tensor([1.0, 2.0, 3.0], device=device, requires_grad=True)
+total = (z + 1).sum()
+total.backward()
+total.backward()  # no error: there was nothing to free
+print(f"y = z + 1 rồi sum: backward hai lần không lỗi, z.grad = {z.grad.tolist()}")
+sitekit.report("nothing_saved_grad", z.grad)

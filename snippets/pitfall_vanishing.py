@@ -1,4 +1,8 @@
-"""Vanishing gradients: in a deep sigmoid network the first layers get almost no gradient."""
+"""Vanishing gradients: in a deep sigmoid network the first layers get almost no gradient.
+
+The fix below changes the activation AND the initialisation at once; deep_depth_sweep.py
+(docs/tieu-bien-bung-no.md) changes them one at a time.
+"""
 
 import matplotlib.pyplot as plt
 import torch
@@ -42,7 +46,7 @@ for _ in range(depth):
 relu_net = nn.Sequential(*layers, nn.Linear(width, 1)).to(device)
 relu_norms = layer_grad_norms(relu_net)
 print(
-    f"ReLU + khởi tạo Kaiming: tầng ẩn cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
+    f"ReLU + khởi tạo He: tầng ẩn cuối {relu_norms[-2]:.2e}, tầng đầu {relu_norms[0]:.2e}, "
     f"tỉ số {relu_norms[0] / relu_norms[-2]:.1e}"
 )
 sitekit.report("relu_norms", relu_norms, tol=1e-3)
@@ -53,7 +57,7 @@ sitekit.report("relu_ratio", relu_norms[0] / relu_norms[-2], tol=1e-3)
 # %% plot
 fig, ax = plt.subplots()
 ax.plot(range(1, depth + 1), sigmoid_norms[:-1], "o-", label="sigmoid, khởi tạo mặc định")
-ax.plot(range(1, depth + 1), relu_norms[:-1], "s-", label="ReLU, khởi tạo Kaiming")
+ax.plot(range(1, depth + 1), relu_norms[:-1], "s-", label="ReLU, khởi tạo He")
 ax.set(yscale="log", xticks=range(1, depth + 1, 2), ylabel="chuẩn gradient của trọng số")
 ax.set_xlabel("tầng ẩn (1 = gần đầu vào nhất)")
 ax.legend()
@@ -61,5 +65,5 @@ sitekit.show(
     fig,
     "norms",
     alt="Chuẩn gradient theo tầng, thang logarit: với sigmoid, chuẩn giảm theo cấp số "
-    "nhân khi đi về phía đầu vào; với ReLU và khởi tạo Kaiming, chuẩn gần như không đổi.",
+    "nhân khi đi về phía đầu vào; với ReLU và khởi tạo He, chuẩn giữ cùng bậc độ lớn.",
 )

@@ -25,11 +25,16 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
 batch_size, epochs = 32, 5
 
 # %% train
-train_curve, val_curve = [], []
+generator = torch.Generator().manual_seed(0)  # its own seed: the same shuffles on every run and device
+train_curve, val_curve, orders = [], [], []
 for epoch in range(epochs):
     model.train()  # training mode: matters for dropout and batch norm layers
+    order = torch.randperm(len(X), generator=generator)  # a new order every epoch: SGD shuffles
+    orders.append(order[:batch_size].tolist())
+    order = order.to(device)
     for start in range(0, len(X), batch_size):
-        xb, yb = X[start : start + batch_size], y[start : start + batch_size]
+        idx = order[start : start + batch_size]
+        xb, yb = X[idx], y[idx]
         optimizer.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -57,6 +62,7 @@ sitekit.report("train_curve", train_curve, tol=1e-3)
 sitekit.report("val_curve", val_curve, tol=1e-3)
 sitekit.report("steps_per_epoch", len(train_curve) // epochs)
 sitekit.report("epochs", epochs)
+sitekit.report("first_batches", orders)  # the indices of each epoch's first minibatch
 
 # %% plot
 fig, ax = plt.subplots()

@@ -23,11 +23,12 @@ for step in range(steps):
     loss = f(x).sum()  # 2. lượt truyền xuôi và hàm mất mát
     loss.backward()  # 3. lượt truyền ngược: tính x.grad
     grads.append(x.grad.item())
+    x_before = x.item()  # x_k, the point where f and x.grad were computed
     optimizer.step()  # 4. cập nhật: x = x - lr * x.grad
     losses.append(loss.item())  # 5. theo dõi
     xs.append(x.item())
-    if step % 10 == 0 or step == steps - 1:
-        print(f"bước {step:2d}: f(x) = {loss.item():.4f}, x.grad = {grads[-1]:+.4f}, x = {x.item():.4f}")
+    if step % 10 == 0 or step == steps - 1:  # one line, one step: x_k, f(x_k), f'(x_k)
+        print(f"bước {step:2d}: x = {x_before:.4f}, f(x) = {loss.item():.4f}, x.grad = {grads[-1]:+.4f}")
 
 # %% result
 factor = 1 - 6 * lr  # x_{k+1} - 1/3 = (1 - 6 lr)(x_k - 1/3)

@@ -61,3 +61,20 @@ def test_page_offers_every_rate_with_its_figure_and_table(site, runs):
     # without JavaScript the first (default) tab is the checked radio input
     first = re.search(r'<div class="tabbed-set[^"]*" data-tabs="\d+:\d+"><input checked="checked"', html)
     assert first, "the first learning rate must be selected by default"
+
+
+def test_oscillation_starts_at_half_the_divergence_threshold(runs):
+    assert runs["oscillation_from"] == pytest.approx(1 / 6) and runs["divergence_from"] == pytest.approx(1 / 3)
+    assert runs["oscillation_from"] == pytest.approx(runs["divergence_from"] / 2)
+    for rate, crossings in zip(runs["rates"], runs["crossings"]):
+        # the closed form: x_k - 1/3 = -(4/3)(1 - 6 rate)^k changes sign at every step iff 1 - 6 rate < 0
+        k = np.arange(11)
+        gaps = -4 / 3 * (1 - 6 * rate) ** k
+        assert crossings == int(np.sum(gaps[:-1] * gaps[1:] < 0)), rate
+    assert runs["crossings"][runs["rates"].index(0.2)] == 10  # 0.2 is only 60% of 1/3, yet it oscillates
+
+
+def test_page_says_oscillation_starts_at_one_sixth(site, runs):
+    html = re.sub(r"\s+", " ", read_page(site, "vong-lap-huan-luyen"))
+    assert "dao động là đã sát ngưỡng" not in html and "chứ không phải sát ngưỡng" in html
+    assert f"{runs['oscillation_from']:.4f}" in html and "một nửa ngưỡng" in html

@@ -153,6 +153,21 @@ def test_comparison_ranking_claimed_on_the_page(outputs):
     assert numpy_optimizers(v["start"], 0.39, v["steps"], "sgd")[-1] < 1
 
 
+def test_first_steps_sgd_proportional_adaptive_about_lr_per_coordinate(outputs):
+    v = outputs("optim_compare")
+    grad0 = np.array([0.1, 5.0]) * np.array(v["start"])  # gradient of 0.05 w1^2 + 2.5 w2^2
+    assert np.allclose(v["first_grad"], grad0)
+    assert np.allclose(v["sgd_first_step"], v["sgd_lr"] * np.abs(grad0), rtol=1e-9)
+    # Adam, bias-corrected: m/sqrt(u) = g/|g| at t = 1, so each coordinate moves lr (up to eps)
+    assert np.allclose(v["adam_first_step"], v["adam_lr"], rtol=1e-6)
+    # RMSprop: s_1 = (1 - alpha) g^2, so each coordinate moves lr / sqrt(1 - alpha) = 10 lr
+    assert np.allclose(v["rmsprop_first_step"], v["rmsprop_lr"] / np.sqrt(0.01), rtol=1e-6)
+    # ... and with its best rate that first step overshoots: the loss rises before it falls
+    w1 = np.array(v["start"]) - v["rmsprop_first_step"] * np.sign(grad0)
+    assert v["rmsprop_losses"][1] == pytest.approx(0.05 * w1[0] ** 2 + 2.5 * w1[1] ** 2, rel=1e-9)
+    assert v["rmsprop_losses"][1] > 10 * v["rmsprop_losses"][0]
+
+
 def test_optimizer_page_is_built(outputs, site):
     html = read_page(site, "toi-uu")
     assert "{{" not in html and "katex-error" not in html
@@ -162,3 +177,7 @@ def test_optimizer_page_is_built(outputs, site):
     v = outputs("optim_momentum")
     assert f"{v['plain_vs_nesterov']:.3f}" in html
     assert "hạ giang" not in html.lower()
+    assert "ghi chú gốc" not in html and "ghi chú nguồn" not in html
+    assert "gradient lớn đi bước ngắn" not in html
+    v = outputs("optim_compare")
+    assert f"{v['rmsprop_losses'][1]:.1f}" in html and "tách được" in html

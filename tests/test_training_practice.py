@@ -25,6 +25,20 @@ def test_losses_fall_to_the_noise_level(outputs):
     assert 0.7 * NOISE**2 < v["val_curve"][-1] < 1.3 * NOISE**2
 
 
+def test_every_epoch_shuffles_with_its_own_seeded_generator(outputs):
+    import torch
+
+    v = outputs("practice_linear")
+    firsts = v["first_batches"]
+    assert len(firsts) == v["epochs"] and all(len(batch) == 32 for batch in firsts)
+    assert all(len(set(batch)) == 32 and all(0 <= i < 1000 for i in batch) for batch in firsts)
+    assert firsts[0] != list(range(32))  # not the data's own order
+    assert len({tuple(batch) for batch in firsts}) == v["epochs"]  # a new order every epoch
+    generator = torch.Generator().manual_seed(0)  # the snippet's seeded generator, redone here
+    expected = [torch.randperm(1000, generator=generator)[:32].tolist() for _ in range(v["epochs"])]
+    assert firsts == expected
+
+
 def test_train_eval_and_no_grad_change_what_the_page_says(outputs):
     v = outputs("practice_modes")
     assert v["train_gap"] > 0.01  # dropout active: two calls differ

@@ -31,7 +31,8 @@ class Job:
     timeout: int  # seconds
     cwd: str  # the project root
     threads: int | None = None  # torch threads for this snippet (the cores are shared)
-    memory_limit_bytes: int | None = None  # address-space limit of the child, None for none
+    memory_limit_bytes: int | None = None  # memory the snippet may use (run/limits.py), None for no limit
+    max_output_lines: int = 300  # printed lines a cell shows on the page (run/limits.py)
 
     def dump(self, path):
         with open(path, "w", encoding="utf-8") as fh:
@@ -78,6 +79,7 @@ class Cell:
     stdout: str = ""
     figures: tuple = ()  # of Figure
     tables: tuple = ()  # table names, in the order published
+    stdout_cut_lines: int = 0  # printed lines left out of stdout (over the snippet's output limit)
 
     @classmethod
     def from_dict(cls, data):

@@ -26,7 +26,7 @@ from execdocs.render import fonts, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
-from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
+from execdocs.run.runner import Runner, SnippetFailure, cut_outputs, discover, warm_up
 from execdocs.store import ResultStore
 
 KATEX_CSS = "assets/katex/katex.min.css"
@@ -135,6 +135,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         _stop_on(sitechecks.output_errors(self.root, config, self.out_root, store=self.text_checks))
         self.text_checks.results.save()
         for warning in sitechecks.unused_snippets(self.root, config.docs_dir, discover(self.snippets_dir)):
+            log.warning(warning)
+        for warning in cut_outputs(self.out_root):
             log.warning(warning)
 
     @event_priority(50)  # before mkdocs-jupyter's on_files (priority 0), which turns the notebooks into pages

@@ -15,12 +15,12 @@ import shutil
 from importlib import metadata
 
 from execdocs import contract
-from execdocs.run import cells, child, fragments
+from execdocs.run import cells, child, fragments, limits
 from execdocs.store import content_key, remove_tree, sha256_file
 
 # The modules whose code shapes a stored run. The runner's scheduling, the warm worker, the
 # shards and parity only decide when and where a run happens, not what it produces.
-RUN_CODE = (child, cells, fragments, contract)
+RUN_CODE = (child, cells, fragments, limits, contract)
 KEEP_PER_SNIPPET = 4
 ENTRY = ".entry.json"
 

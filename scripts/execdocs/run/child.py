@@ -7,6 +7,7 @@ would put it first on the import path.
 """
 
 import ctypes
+import dataclasses
 import faulthandler
 import os
 import resource
@@ -16,6 +17,7 @@ import traceback
 
 from execdocs.contract import Cell, Failure, Figure, Job, RunResult
 from execdocs.store import write_if_changed
+from execdocs.run import limits
 from execdocs.run.cells import CellError, compile_cell, split_cells
 
 _libc = ctypes.CDLL(None)
@@ -87,12 +89,15 @@ def run_cells(job, cell_out_dir):
                 exec(compile_cell(cell, filename), namespace)
             except BaseException as exc:  # noqa: BLE001 - every failure is reported
                 error = _error(exc, filename)
+                if job.memory_limit_bytes and limits.is_out_of_memory(exc):
+                    message = limits.memory_message(filename, job.memory_limit_bytes)
+                    error = dataclasses.replace(error, type="MemoryLimit", message=message)
             finally:
                 _flush_all()
                 os.dup2(saved, 1)
                 os.close(saved)
         with open(capture, encoding="utf-8", errors="replace") as fh:
-            stdout = fh.read()
+            stdout, cut = limits.cut_output(fh.read(), job.max_output_lines)
         os.remove(capture)
         figures_after, tables_after = _published()
         done.append(
@@ -102,6 +107,7 @@ def run_cells(job, cell_out_dir):
                 last_line=cell.last_line,
                 code=cell.code,
                 stdout=stdout,
+                stdout_cut_lines=cut,
                 figures=tuple(Figure(f["name"], f["alt"]) for f in figures_after[len(figures_before) :]),
                 tables=tuple(t for t in tables_after if t not in tables_before),
             )
@@ -139,6 +145,7 @@ def run_job(job):
     os.environ.setdefault("MPLBACKEND", "Agg")
     snippets_dir = os.path.dirname(os.path.abspath(job.snippet))
     faulthandler.dump_traceback_later(job.timeout, exit=True)
+    limits.limit_memory(job.memory_limit_bytes, job.device)
     started = time.perf_counter()
     cells, error = run_cells(job, out_dir)
     seconds = time.perf_counter() - started

@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import execdocs
-from execdocs.contract import Job, Report, SnippetRun
+from execdocs.contract import Job, Report, SnippetRun, load_result
 from execdocs.run import cache as cache_mod
-from execdocs.run import forkserver
+from execdocs.run import forkserver, limits
 from execdocs.run.fragments import write_fragments
 from execdocs.run.launch import launch, stop_all
 from execdocs.store import remove_tree, sync_dir, write_if_changed
@@ -204,15 +204,21 @@ class Runner:
         """Run one snippet; returns (ok, run info, failure text). Never raises for a snippet's
         own failure."""
         out_dir = os.path.join(self.out_root, name)
+        found = directives(path)
+        try:
+            settings = _settings(found)
+        except ValueError as error:
+            remove_tree(out_dir)
+            return False, {}, f"{os.path.relpath(path, self.root)}:1: {error}"
         staging = self.cache.staging_dir(name, key)
         job = Job(
             snippet=path,
             display_path=os.path.relpath(path, self.root),
             out_dir=staging,
             device=device,
-            timeout=int(directives(path).get("timeout", DEFAULT_TIMEOUT)),
             cwd=self.root,
             threads=self._threads,
+            **settings,
         )
         with self._gpu_lock if device == "cuda" else nullcontext():
             result = self._launch(job, env=self._child_env())
@@ -269,3 +275,40 @@ class Runner:
 def _indent(text, limit=4000):
     text = text if len(text) <= limit else "..." + text[-limit:]
     return "\n".join("    " + line for line in text.rstrip().splitlines())
+
+
+def _settings(found):
+    """The Job fields that `# sitekit:` directives set; ValueError names a bad one."""
+
+    def number(key, default, kind):
+        text = found.get(key, default)
+        try:
+            value = kind(text)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or value <= 0:
+            raise ValueError(f"`# sitekit: {key}={text}`: expected a positive number")
+        return value
+
+    return {
+        "timeout": number("timeout", DEFAULT_TIMEOUT, int),
+        "memory_limit_bytes": int(number("memory-gb", limits.DEFAULT_MEMORY_GB, float) * 2**30),
+        "max_output_lines": number("output-lines", limits.DEFAULT_OUTPUT_LINES, int),
+    }
+
+
+def cut_outputs(out_root):
+    """Warnings for every cell whose printed output was cut (over its snippet's output limit);
+    read from the results in out/, so a run taken from the cache warns as the first one did."""
+    warnings = []
+    for name in sorted(os.listdir(out_root)) if os.path.isdir(out_root) else []:
+        path = os.path.join(out_root, name, "result.json")
+        if os.path.exists(path):
+            for cell in load_result(path).cells:
+                if cell.stdout_cut_lines:
+                    warnings.append(
+                        f"snippets/{name}.py:{cell.first_line}: cell '{cell.name}' printed "
+                        f"{cell.stdout_cut_lines} line(s) more than its page shows: print less, or raise the limit "
+                        f"with `# sitekit: output-lines=N` at the top of the snippet"
+                    )
+    return warnings
