@@ -33,7 +33,7 @@ for chunk_x, chunk_y in zip(x.split(micro), y.split(micro)):
     loss.backward()  # .grad adds up across the calls
 accumulated = gradients().clone()
 gap = (accumulated - full).abs().max().item()
-print(f"tích lũy {steps} micro-batch × {micro} mẫu: chuẩn = {accumulated.norm():.6f}")
+print(f"tích luỹ {steps} micro-batch × {micro} mẫu: chuẩn = {accumulated.norm():.6f}")
 print(f"sai khác lớn nhất so với cả batch: {gap:.2e}")
 
 # %% forgot-division

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conftest import ROOT
+from execdocs.render import glossary
 
 GLOSSARY = "thuat-ngu.md"
 PAGES = sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "docs", "*.md")) if not p.endswith(GLOSSARY))
@@ -22,10 +23,9 @@ AMBIGUOUS = {"vòng lặp"}
 
 
 def glossary_terms():
-    """(Vietnamese term, English name) for each row of the glossary table; the one place that reads it."""
-    with open(os.path.join(ROOT, "docs", GLOSSARY), encoding="utf-8") as fh:
-        rows = re.findall(r"^\| (.+?) \| (.+?) \| .+? \|$", fh.read(), re.MULTILINE)
-    return [(term, re.sub(r"\s*\(.*?\)", "", english)) for term, english in rows if term not in ("Thuật ngữ", "---")]
+    """(Vietnamese term, English name) for each term of includes/terms.yml; the one place that reads it."""
+    terms = glossary.load(os.path.join(ROOT, glossary.TERMS_FILE)).terms
+    return [(t.term, re.sub(r"\s*\(.*?\)", "", t.english)) for t in terms]
 
 
 def blank(match):

@@ -1,68 +1,76 @@
-"""Glossary: every term of TERMS.md is defined once, and every page shows definitions on hover."""
+"""The terminology (includes/terms.yml) is the single source of the glossary table, the hover
+definitions on every page and the one spelling the site uses where Vietnamese has two."""
 
 import html
 import os
 import re
-import unicodedata
+
+import pytest
 
 from conftest import ROOT, read_page
+from execdocs.check.spelling import spelling_problems
+from execdocs.render import glossary
 
-TERMS = "/work/shared/TERMS.md"
-ABBREVIATIONS = os.path.join(ROOT, "includes", "abbreviations.md")
-GLOSSARY = os.path.join(ROOT, "docs", "thuat-ngu.md")
-NOT_ON_HOVER = {"vòng lặp"}  # would also mark "vòng lặp huấn luyện" (training loop)
-
-
-def site_terms():
-    """The Vietnamese terms of TERMS.md's table, one per concept variant."""
-    with open(TERMS, encoding="utf-8") as fh:
-        rows = [line.split("|") for line in fh if line.startswith("| ") and "---" not in line]
-    terms = []
-    for row in rows[1:]:  # skip the header
-        for part in re.split(r" / |, ", row[2].strip()):
-            terms.append(re.sub(r"\s*\(.*?\)", "", part).strip())
-    return terms
+TERMS = os.path.join(ROOT, glossary.TERMS_FILE)
 
 
-def abbreviations():
-    with open(ABBREVIATIONS, encoding="utf-8") as fh:
-        return dict(re.findall(r"^\*\[(.+?)\]: (.+)$", fh.read(), re.MULTILINE))
+@pytest.fixture(scope="module")
+def terminology():
+    return glossary.load(TERMS)
 
 
-def glossary():
-    with open(GLOSSARY, encoding="utf-8") as fh:
-        text = fh.read()
-    assert text == unicodedata.normalize("NFC", text)
-    rows = re.findall(r"^\| (.+?) \| (.+?) \| (.+?) \|$", text, re.MULTILINE)
-    return {term: definition for term, _, definition in rows[2:] if term != "---"}
+def test_the_terminology_has_every_concept_once_with_a_one_line_definition(terminology):
+    terms = [t.term for t in terminology.terms]
+    assert {"hạ gradient", "tốc độ học", "hệ số điều chỉnh", "SGD theo minibatch", "epoch", "softmax"} <= set(terms)
+    assert len(terms) == len(set(terms)) >= 70
+    assert all(len(t.definition) > 20 and t.english for t in terminology.terms)
+    assert [t.term for t in terminology.terms if not t.hover] == ["vòng lặp"]  # would mark "vòng lặp huấn luyện"
 
 
-def test_terms_file_is_parsed():
-    terms = site_terms()
-    assert {"hạ gradient", "tốc độ học", "hệ số điều chỉnh", "SGD theo minibatch", "epoch"} <= set(terms)
-    assert len(terms) >= 45
+def test_a_term_listed_twice_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "terms.yml"
+    entry = "  - term: gradient\n    english: gradient\n    definition: Một định nghĩa đủ dài cho một dòng.\n"
+    path.write_text("terms:\n" + entry + entry, encoding="utf-8")
+    with pytest.raises(glossary.GlossaryError, match="'gradient' is listed twice"):
+        glossary.load(str(path))
 
 
-def test_every_term_has_a_one_line_definition():
-    defined = glossary()
-    missing = [t for t in site_terms() if t not in defined]
-    assert missing == []
-    assert all(len(d) > 20 and "\n" not in d for d in defined.values())
+def test_built_glossary_page_shows_every_term_with_its_english_name(site, terminology):
+    text = html.unescape(re.sub(r"<[^>]+>", "", read_page(site, "thuat-ngu")))
+    for t in terminology.terms:
+        assert f"{t.term}\n{t.english}\n{t.definition}" in text or (t.term in text and t.definition in text), t.term
 
 
-def test_hover_definitions_match_the_glossary():
-    hover, defined = abbreviations(), glossary()
-    assert set(hover) == set(defined) - NOT_ON_HOVER
-    for term, definition in hover.items():
-        assert definition == defined[term], term
-
-
-def test_built_pages_show_definitions_on_hover(site):
-    hover = abbreviations()
-    title = html.escape(hover["gradient"], quote=True)
-    for page in ("vong-lap-huan-luyen", "quy-mo-lon", "thuat-ngu"):
-        text = read_page(site, page)
-        assert f'<abbr title="{title}">gradient</abbr>' in text, page
+def test_built_pages_show_the_same_definitions_on_hover(site, terminology):
+    hover = {t.term: t.definition for t in terminology.terms if t.hover}
+    for page, term in (
+        ("vong-lap-huan-luyen", "gradient"),
+        ("quy-mo-lon", "gradient"),
+        ("quy-mo-lon", "tích luỹ gradient"),
+    ):
+        title = html.escape(hover[term], quote=True)
+        assert f'<abbr title="{title}">{term}</abbr>' in read_page(site, page), (page, term)
     text = read_page(site, "quy-mo-lon")
-    assert f'<abbr title="{html.escape(hover["tích lũy gradient"], quote=True)}">tích lũy gradient</abbr>' in text
     assert "*[gradient]" not in text  # the definitions themselves never show as text
+    assert 'title="Một bước cập nhật' not in text  # "vòng lặp" has no hover definition
+
+
+def test_every_page_and_snippet_uses_the_one_spelling(terminology):
+    problems = []
+    for folder, suffix in (("docs", ".md"), ("snippets", ".py")):
+        for name in sorted(os.listdir(os.path.join(ROOT, folder))):
+            if name.endswith(suffix):
+                with open(os.path.join(ROOT, folder, name), encoding="utf-8") as fh:
+                    problems += spelling_problems(fh.read(), f"{folder}/{name}", terminology.spelling)
+    assert [str(p) for p in problems] == []
+
+
+def test_the_other_spelling_is_named_at_its_place(terminology):
+    text = "Một dòng.\nGradient là một vectơ, tùy theo hàm.\n"
+    found = [
+        (p.line, p.column, p.message.split(" (")[0]) for p in spelling_problems(text, "docs/x.md", terminology.spelling)
+    ]
+    assert sorted(found) == [
+        (2, 17, "the site writes 'vector', not 'vectơ'"),
+        (2, 24, "the site writes 'tuỳ', not 'tùy'"),
+    ]

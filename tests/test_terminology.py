@@ -1,4 +1,4 @@
-"""Every page uses the site's terms (../shared/TERMS.md), never the machine-translation ones."""
+"""Every page uses the site's terms (includes/terms.yml), never the machine-translation ones."""
 
 import glob
 import os

@@ -13,6 +13,7 @@ import re
 from pymdownx.snippets import SnippetPreprocessor
 
 from execdocs.check import text as textchecks
+from execdocs.check.spelling import spelling_problems
 
 INLINE_INCLUDE = SnippetPreprocessor.RE_ALL_SNIPPETS
 SECTION_MARKER = SnippetPreprocessor.RE_SNIPPET_SECTION
@@ -62,12 +63,16 @@ def _read(path):
     return textchecks.read_text(path, _display(path, os.path.dirname(path)))
 
 
-def source_errors(root, config, store=None):
-    """Text checks on every page and snippet, and assets the configuration loads from elsewhere."""
+def source_errors(root, config, store=None, spellings=()):
+    """Text checks on every page and snippet, one spelling per word on every page, and assets the
+    configuration loads from elsewhere."""
     docs_dir = config["docs_dir"]
-    errors = [
-        str(p) for path, shown in pages(docs_dir) for p in textchecks.check_file(path, shown, page=True, store=store)
-    ]
+    errors = []
+    for path, shown in pages(docs_dir):
+        found = textchecks.check_file(path, shown, page=True, store=store)
+        if not found:  # readable, clean text: now its words
+            found = spelling_problems(_read(path), shown, spellings)
+        errors += [str(p) for p in found]
     snippets = os.path.join(root, "snippets")
     for path in textchecks.default_files(root):
         if path.startswith(snippets + os.sep):
@@ -81,7 +86,7 @@ def source_errors(root, config, store=None):
     return errors
 
 
-def output_errors(root, config, out_root, store=None):
+def output_errors(root, config, out_root, store=None, spellings=()):
     """Text checks on the fragments snippets produced, and every include in every page resolves."""
     errors = []
     if os.path.isdir(out_root):
@@ -91,7 +96,9 @@ def output_errors(root, config, out_root, store=None):
                 if filename.endswith(".md"):
                     shown = f"{os.path.relpath(os.path.join(folder, filename), root)} (output of snippets/{name}.py)"
                     path = os.path.join(folder, filename)
-                    errors += [str(p) for p in textchecks.check_file(path, shown, page=False, store=store)]
+                    found = textchecks.check_file(path, shown, page=False, store=store)
+                    found = found or spelling_problems(_read(path), shown, spellings)
+                    errors += [str(p) for p in found]
     bases = _snippet_bases(root, config)
     for path, shown in pages(config["docs_dir"]):
         errors += include_errors(_read(path), shown, bases)

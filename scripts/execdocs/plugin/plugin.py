@@ -22,12 +22,12 @@ from execdocs.notebooks import assets as notebookassets
 from execdocs.notebooks import csspurge
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
 from execdocs.plugin.config import ExecDocsConfig
-from execdocs.render import fonts, math, search, slugs, values
+from execdocs.render import fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
 from execdocs.run.runner import Runner, SnippetFailure, cut_outputs, discover, warm_up
-from execdocs.store import ResultStore
+from execdocs.store import ResultStore, write_if_changed
 
 KATEX_CSS = "assets/katex/katex.min.css"
 log = logging.getLogger("mkdocs.plugins.execdocs")
@@ -104,6 +104,14 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         config.mdx_configs.setdefault("toc", {})["slugify"] = slugs.slugify
         sitechecks.locate_link_warnings(config.docs_dir, self.anchors)
         try:
+            self.terminology = glossary.load(os.path.join(self.root, glossary.TERMS_FILE))
+        except glossary.GlossaryError as error:
+            _fail(str(error))
+        # the terms page includes the table, every page gets the hover definitions (mkdocs.yml)
+        write_if_changed(os.path.join(self.build_dir, glossary.TABLE), glossary.table_markdown(self.terminology))
+        abbreviations = glossary.abbreviations_markdown(self.terminology)
+        write_if_changed(os.path.join(self.build_dir, glossary.ABBREVIATIONS), abbreviations)
+        try:
             self.notebooks = NotebookSection(config, discover(self.snippets_dir))
         except UnreadableText as error:  # before the text checks of on_pre_build: same message
             _fail(f"1 problem(s) found, so the site was not built (see docs/dong-gop.md):\n{error}")
@@ -117,7 +125,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.notebook_pages.clear()
         for store in self.stores.values():
             store.start_build()
-        _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks))
+        spellings = self.terminology.spelling
+        _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks, spellings=spellings))
         if self.config.run_snippets:
             runner = Runner(
                 self.root,
@@ -132,7 +141,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 runner.run()
             except SnippetFailure as failure:
                 _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
-        _stop_on(sitechecks.output_errors(self.root, config, self.out_root, store=self.text_checks))
+        _stop_on(
+            sitechecks.output_errors(self.root, config, self.out_root, store=self.text_checks, spellings=spellings)
+        )
         self.text_checks.results.save()
         for warning in sitechecks.unused_snippets(self.root, config.docs_dir, discover(self.snippets_dir)):
             log.warning(warning)
