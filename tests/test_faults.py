@@ -1,0 +1,211 @@
+"""Planted faults (issue 12, point 7): every wait has a deadline, every failure is named.
+
+Each scenario that could hang runs in a forked process of its own (`bounded`): a hang fails the
+test after a fixed time instead of stopping the suite, and whatever the scenario patches
+(timeouts, methods, os.environ) is patched only there. The faulty warm workers and `node`
+commands are tiny scripts that speak the protocol badly, started instead of the real ones.
+"""
+
+import importlib.util
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import traceback
+import types
+
+import pytest
+
+import execdocs
+from conftest import ROOT
+from execdocs import patches
+from execdocs.contract import Cell, Job, RunResult
+from execdocs.render import math
+from execdocs.run import forkserver, launch
+from execdocs.run.parity import compare_results
+from execdocs.run.runner import Runner, SnippetFailure
+
+SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(execdocs.__file__)))
+
+
+def bounded(scenario, seconds):
+    """scenario() run in a forked process in its own session; its return value, or a test failure
+    naming the exception it raised, or naming the hang if it gave nothing within `seconds` (the
+    whole session, fake workers included, is then killed)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def body():
+        os.setsid()
+        try:
+            send.send(("ok", scenario()))
+        except BaseException:  # noqa: BLE001 - handed to the test
+            send.send(("error", traceback.format_exc()))
+
+    process = context.Process(target=body)
+    process.start()
+    try:
+        if not receive.poll(seconds):
+            pytest.fail(f"hung: the scenario gave no result within {seconds} s")
+        kind, value = receive.recv()
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.join(5)
+    if kind == "error":
+        pytest.fail("the scenario raised:\n" + value)
+    return value
+
+
+def python_command(code):
+    return [sys.executable, "-c", textwrap.dedent(code)]
+
+
+HELLO = """
+import json, sys, time
+print(json.dumps({"ready": True, "cuda_initialized": False, "pid": 0}), flush=True)
+"""
+# A worker that answers its first job with a line that is not JSON.
+MALFORMED = HELLO + 'sys.stdin.readline(); print("this is not json", flush=True); sys.stdin.read()\n'
+# A worker whose answer makes the client's reader fail in a way the protocol does not name.
+OVERFLOW = HELLO + 'sys.stdin.readline(); print(\'{"id": 0, "returncode": 1e400}\', flush=True); sys.stdin.read()\n'
+# A worker that takes every job and never answers.
+SILENT = HELLO + "for line in sys.stdin: pass\ntime.sleep(1000)\n"
+# A worker that never reads a job.
+DEAF = HELLO + "time.sleep(1000)\n"
+# A worker whose first line never ends.
+NO_NEWLINE = 'import sys, time\nsys.stdout.write(\'{"ready": true\'); sys.stdout.flush(); time.sleep(1000)\n'
+# The real worker without its torch preload (fast): it really forks and runs the snippets.
+REAL_LIGHT = "import execdocs.run.forkserver as f\nf.PRELOAD = ()\nf.serve()\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A throwaway project of plain snippets (no sitekit, no torch: they start fast)."""
+    snippets = tmp_path / "snippets"
+    snippets.mkdir()
+
+    def write(name, code):
+        (snippets / f"{name}.py").write_text(textwrap.dedent(code))
+
+    write.root = str(tmp_path)
+    write.out = tmp_path / "_build" / "out"
+    return write
+
+
+def stale_outputs(project, *names):
+    """Each snippet run once for real (fresh processes), then edited: their outputs are now old."""
+    for name in names:
+        project(name, f'# sitekit: timeout=1\nprint("{name} ran")\n')
+    Runner(project.root, jobs=2, log=lambda line: None, warm_worker=False).run()
+    for name in names:
+        assert (project.out / name / "result.json").exists()
+        project(name, f'# sitekit: timeout=1\nprint("{name} ran again")\n')
+
+
+def run_with_worker(project, command, start_timeout=120, before=None):
+    """A Runner with a given warm worker; (failure text or None, log lines, seconds)."""
+    if before:
+        before()
+    logs = []
+    worker = forkserver.WarmWorker(command=python_command(command), start_timeout=start_timeout)
+    runner = Runner(project.root, jobs=2, log=logs.append, warm_worker=True, worker=worker)
+    started = time.monotonic()
+    try:
+        runner.run()
+        failure = None
+    except SnippetFailure as error:
+        failure = str(error)
+    finally:
+        worker.abort()
+    return failure, logs, time.monotonic() - started
+
+
+def short_deadlines():
+    """A job's answer is then awaited timeout (1 s) + 1 + 1 seconds."""
+    launch.GRACE_SECONDS = 1
+    forkserver.ANSWER_MARGIN_SECONDS = 1
+
+
+def assert_named_failure(project, failure, reason, names=("a", "b")):
+    assert failure is not None, "the run did not fail"
+    for name in names:
+        assert f"snippets/{name}.py: WorkerError: the warm snippet worker failed" in failure
+        assert not (project.out / name).exists(), f"out/{name} still holds the old output"
+    assert reason in failure
+
+
+# --- 1. the warm worker's client ------------------------------------------------------------
+
+
+def test_worker_malformed_answer_fails_every_waiting_snippet(project):
+    stale_outputs(project, "a", "b")
+    failure, _, seconds = bounded(lambda: run_with_worker(project, MALFORMED), 60)
+    assert_named_failure(project, failure, "the snippet worker sent a malformed answer (JSONDecodeError")
+    assert seconds < 10
+
+
+def test_reader_thread_that_dies_silently_releases_the_waiters(project):
+    """The reader thread ends without a word (no _give_up): the waiters notice it is gone
+    at once, long before the job's own deadline (1 + 5 + 10 s)."""
+    stale_outputs(project, "a", "b")
+
+    def silent_reader():
+        forkserver.ForkServer._read = lambda self: None
+
+    failure, _, seconds = bounded(lambda: run_with_worker(project, SILENT, before=silent_reader), 60)
+    assert_named_failure(project, failure, "the thread reading the snippet worker's answers stopped")
+    assert seconds < 8
+
+
+def test_reader_thread_that_fails_unexpectedly_names_its_error(project):
+    stale_outputs(project, "a", "b")
+    failure, _, seconds = bounded(lambda: run_with_worker(project, OVERFLOW), 60)
+    assert_named_failure(project, failure, "reading the snippet worker's answers failed (OverflowError")
+    assert seconds < 10
+
+
+def test_worker_that_never_answers_fails_at_the_deadline(project):
+    stale_outputs(project, "a", "b")
+    failure, _, seconds = bounded(lambda: run_with_worker(project, SILENT, before=short_deadlines), 60)
+    assert_named_failure(project, failure, "the snippet worker gave no answer within 1 s + grace")
+    assert 2.5 < seconds < 15
+
+
+def test_worker_whose_first_line_never_ends_is_not_used(project):
+    """The runner gives the worker start_timeout seconds, then runs the snippets in fresh processes."""
+    project("a", 'print("a ran")\n')
+    failure, logs, seconds = bounded(lambda: run_with_worker(project, NO_NEWLINE, start_timeout=1), 60)
+    assert failure is None
+    assert any("warm worker unavailable (the snippet worker process did not start" in line for line in logs), logs
+    assert "a ran" in (project.out / "a" / "result.json").read_text()
+    assert seconds < 15
+
+
+def test_worker_that_never_reads_a_job_fails_it(project, tmp_path):
+    """A request that does not fit in the pipe (its env holds 1 MB) to a worker that reads
+    nothing: the write itself has the job's deadline."""
+    project("a", 'print("a ran")\n')
+    out_dir = tmp_path / "staging"
+    out_dir.mkdir()
+
+    def scenario():
+        short_deadlines()
+        server = forkserver.ForkServer(dict(os.environ), command=python_command(DEAF))
+        job = Job(str(tmp_path / "snippets" / "a.py"), "snippets/a.py", str(out_dir), "cpu", 1, str(tmp_path))
+        started = time.monotonic()
+        result = server.launch(job, env={"BIG": "x" * (1 << 20)})
+        return str(result.error), time.monotonic() - started, server.proc.poll() is not None
+
+    error, seconds, worker_stopped = bounded(scenario, 60)
+    assert error.startswith("snippets/a.py: WorkerError: the warm snippet worker failed")
+    assert "the snippet worker stopped reading jobs" in error
+    assert seconds < 10 and worker_stopped
+    assert sorted(os.listdir(out_dir)) == []  # the job's own files are cleaned up
