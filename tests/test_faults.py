@@ -209,3 +209,86 @@ def test_worker_that_never_reads_a_job_fails_it(project, tmp_path):
     assert "the snippet worker stopped reading jobs" in error
     assert seconds < 10 and worker_stopped
     assert sorted(os.listdir(out_dir)) == []  # the job's own files are cleaned up
+
+
+# --- 2. KaTeX's node ------------------------------------------------------------------------
+
+
+def fake_node(tmp_path, body, executable=True):
+    path = tmp_path / "fake-node"
+    path.write_text("#!/bin/sh\n" + textwrap.dedent(body))
+    path.chmod(0o755 if executable else 0o644)
+    return str(path)
+
+
+def render_with(node, tmp_path, timeout=1):
+    """(MathError text or None, seconds) of rendering one formula with that node command."""
+
+    def scenario():
+        renderer = math.KatexRenderer(ROOT, str(tmp_path / "katex.json"), node=node, timeout=timeout)
+        started = time.monotonic()
+        try:
+            renderer.render(r"x^2", False)
+            return None, time.monotonic() - started
+        except math.MathError as error:
+            return str(error), time.monotonic() - started
+        finally:
+            renderer.close(save=False)
+
+    return bounded(scenario, 60)
+
+
+def test_node_missing_says_to_install_node(tmp_path):
+    error, _ = render_with("/nonexistent/node", tmp_path)
+    assert error and "install Node.js" in error and "/nonexistent/node" in error
+
+
+def test_node_not_executable_says_to_install_node(tmp_path):
+    error, _ = render_with(fake_node(tmp_path, "exit 0\n", executable=False), tmp_path)
+    assert error and "install Node.js" in error and "Permission denied" in error
+
+
+@pytest.mark.parametrize(
+    "body, when",
+    [
+        ("sleep 1000\n", "starting KaTeX"),  # its child keeps the pipes open: the whole group is killed
+        ('echo \'{"ready": "0"}\'\nsleep 1000\n', "rendering 'x^2'"),
+    ],
+    ids=["at-start", "on-a-formula"],
+)
+def test_node_that_hangs_fails_within_the_timeout(tmp_path, body, when):
+    error, seconds = render_with(fake_node(tmp_path, body), tmp_path, timeout=1)
+    assert error and f"node gave no answer within 1 s ({when})" in error
+    assert seconds < 4
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("echo 'Error: Cannot find module katex' >&2\nexit 3\n", "node ended while starting KaTeX"),
+        ("echo 'Welcome to Node.js'\ncat >/dev/null\n", "node answered something that is not KaTeX's reply"),
+        ('echo \'{"ready": "0"}\'\nread line\necho \'[1]\'\ncat >/dev/null\n', "node answered [1] while rendering"),
+    ],
+    ids=["crash", "garbage-at-start", "not-an-object"],
+)
+def test_node_that_crashes_or_answers_garbage(tmp_path, body, expected):
+    error, seconds = render_with(fake_node(tmp_path, body), tmp_path, timeout=5)
+    assert error and expected in error
+    if "crash" in body or "Cannot find" in body:
+        assert "Cannot find module katex" in error  # node's own stderr is shown
+    assert seconds < 5
+
+
+def test_plugin_turns_a_math_error_into_a_clean_build_failure(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    from execdocs.plugin.plugin import ExecDocsPlugin
+
+    plugin = ExecDocsPlugin()
+    plugin.katex = math.KatexRenderer(ROOT, str(tmp_path / "katex.json"), node="/nonexistent/node")
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="bai.md"), meta={})
+    config = types.SimpleNamespace(docs_dir=os.path.join(ROOT, "docs"))
+    with pytest.raises(PluginError) as caught:
+        plugin.on_page_content('<p><span class="arithmatex">\\(x^2\\)</span></p>', page=page, config=config, files=None)
+    message = str(caught.value)
+    assert "install Node.js" in message and "Traceback" not in message
