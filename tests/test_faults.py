@@ -292,3 +292,31 @@ def test_plugin_turns_a_math_error_into_a_clean_build_failure(tmp_path):
         plugin.on_page_content('<p><span class="arithmatex">\\(x^2\\)</span></p>', page=page, config=config, files=None)
     message = str(caught.value)
     assert "install Node.js" in message and "Traceback" not in message
+
+
+# --- 3. what successful snippets write to stderr --------------------------------------------
+
+WARNS = """\
+import warnings
+warnings.warn("careful")
+print("done")
+"""
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["fresh-process", "warm-worker"])
+def test_stderr_of_a_successful_snippet_is_logged(project, warm):
+    project("warns", WARNS)
+
+    def scenario():
+        logs = []
+        worker = forkserver.WarmWorker(command=python_command(REAL_LIGHT)) if warm else None
+        try:
+            Runner(project.root, jobs=1, log=logs.append, warm_worker=warm, worker=worker).run()
+        finally:
+            if worker:
+                worker.close()
+        return logs
+
+    logs = bounded(scenario, 60)
+    shown = [line for line in logs if line.startswith("snippets: snippets/warns.py wrote to stderr:")]
+    assert shown and "UserWarning: careful" in shown[0], logs
