@@ -320,3 +320,66 @@ def test_stderr_of_a_successful_snippet_is_logged(project, warm):
     logs = bounded(scenario, 60)
     shown = [line for line in logs if line.startswith("snippets: snippets/warns.py wrote to stderr:")]
     assert shown and "UserWarning: careful" in shown[0], logs
+
+
+# --- 4. no module-level mutable state -------------------------------------------------------
+
+IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple, frozenset, type(os.sep.join), type(json))
+
+
+def _module_state(module):
+    """Lower-case module globals holding something that can change: data, not code or constants
+    (UPPER_CASE names are constants by convention; code, classes and modules are not state)."""
+    found = []
+    for name, value in vars(module).items():
+        if name.startswith("__") or name.isupper() or callable(value) or isinstance(value, IMMUTABLE):
+            continue
+        if type(value).__module__ == "ctypes":  # child._libc: a handle on the C library
+            continue
+        found.append(f"{module.__name__}.{name} = {type(value).__name__}")
+    return found
+
+
+def test_no_module_level_mutable_state_in_run_and_math():
+    import importlib
+
+    folder = os.path.join(SCRIPTS, "execdocs", "run")
+    names = [f"execdocs.run.{n[:-3]}" for n in sorted(os.listdir(folder)) if n.endswith(".py") and n != "__main__.py"]
+    found = []
+    for name in names + ["execdocs.render.math"]:
+        found += _module_state(importlib.import_module(name))
+    assert found == []
+
+
+def test_launcher_stops_what_it_started(project, tmp_path):
+    project("sleeps", "import time\ntime.sleep(100)\n")
+    out_dir = tmp_path / "staging"
+    out_dir.mkdir()
+    job = Job(str(tmp_path / "snippets" / "sleeps.py"), "snippets/sleeps.py", str(out_dir), "cpu", 60, str(tmp_path))
+    env = {**os.environ, "PYTHONPATH": SCRIPTS}
+
+    def scenario():
+        launcher = launch.Launcher()
+        results = []
+        thread = threading.Thread(target=lambda: results.append(launcher.launch(job, env)))
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not launcher.running() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        launcher.stop_all()
+        thread.join(20)
+        return str(results[0].error) if results else None, launcher.running()
+
+    error, running = bounded(scenario, 60)
+    assert error and error.startswith("snippets/sleeps.py: Crash: the snippet's process ended with code -9")
+    assert running == set()
+
+
+def test_launch_function_still_runs_a_job(project, tmp_path):
+    project("hello", 'print("hello")\n')
+    out_dir = tmp_path / "staging"
+    out_dir.mkdir()
+    job = Job(str(tmp_path / "snippets" / "hello.py"), "snippets/hello.py", str(out_dir), "cpu", 30, str(tmp_path))
+    result = bounded(lambda: launch.launch(job, {**os.environ, "PYTHONPATH": SCRIPTS}), 60)
+    assert result.error is None and result.cells[0].stdout == "hello\n"
