@@ -383,3 +383,43 @@ def test_launch_function_still_runs_a_job(project, tmp_path):
     job = Job(str(tmp_path / "snippets" / "hello.py"), "snippets/hello.py", str(out_dir), "cpu", 30, str(tmp_path))
     result = bounded(lambda: launch.launch(job, {**os.environ, "PYTHONPATH": SCRIPTS}), 60)
     assert result.error is None and result.cells[0].stdout == "hello\n"
+
+
+# --- 5. a table's own tolerance -------------------------------------------------------------
+
+
+def fresh_record():
+    """sitekit/record.py as a module of its own: empty registries, no torch import."""
+    path = os.path.join(ROOT, "snippets", "sitekit", "record.py")
+    spec = importlib.util.spec_from_file_location("record_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_table_records_its_tolerance():
+    record = fresh_record()
+    record.table("loss", ["k", "loss"], [[1, 0.5]], fmt=".2f", tol=1e-3)
+    record.table("plain", ["k"], [[1]])
+    assert record.tolerances == {"table-loss": 1e-3}
+    assert record.values["table-loss"] == [[1, 0.5]]
+    with pytest.raises(ValueError, match="table 'bad': tol must be a non-negative float or 'device'"):
+        record.table("bad", ["k"], [[1]], tol=-1.0)
+
+
+def _table_result(value, fmt, tol=None):
+    record = fresh_record()
+    record.table("loss", ["k", "loss"], [[1, value]], fmt=fmt, tol=tol)
+    cell = Cell("c", 1, 2, "", tables=("loss",))
+    return RunResult("snippets/t.py", cells=(cell,), values=record.values, tables=record.tables, tolerances=record.tolerances)
+
+
+def test_parity_compares_table_text_unless_the_table_has_a_tolerance():
+    assert compare_results(_table_result(0.5, ".4f"), _table_result(0.5, ".4f")) == []
+    # 1e-7 apart, within the default tolerance, but one rounds to 0.1234 and the other to 0.1235
+    problems = compare_results(_table_result(0.12344995, ".4f"), _table_result(0.12345005, ".4f"))
+    assert problems == ["table 'loss': its text differs between cpu and cuda (give it tol= if numbers may)"]
+    # with tol: the numbers are compared within it, the text is not
+    assert compare_results(_table_result(0.123449, ".4f", 1e-4), _table_result(0.123451, ".4f", 1e-4)) == []
+    problems = compare_results(_table_result(0.1, ".4f", 1e-4), _table_result(0.2, ".4f", 1e-4))
+    assert problems and all("text" not in p for p in problems) and "table-loss" in problems[0]
