@@ -423,3 +423,57 @@ def test_parity_compares_table_text_unless_the_table_has_a_tolerance():
     assert compare_results(_table_result(0.123449, ".4f", 1e-4), _table_result(0.123451, ".4f", 1e-4)) == []
     problems = compare_results(_table_result(0.1, ".4f", 1e-4), _table_result(0.2, ".4f", 1e-4))
     assert problems and all("text" not in p for p in problems) and "table-loss" in problems[0]
+
+
+# --- 6. the runner without MkDocs; what its cache key covers --------------------------------
+
+
+def test_snippet_runner_imports_nothing_of_mkdocs():
+    code = (
+        "import sys, json\n"
+        "import execdocs.run.cli, execdocs.run.child, execdocs.run.forkserver, execdocs.run.parity\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": SCRIPTS},
+    )
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout)
+    assert "execdocs.run.parity" in modules
+    prefixes = ("mkdocs", "markdown", "pymdownx", "nbformat", "material")
+    assert [m for m in modules if m.split(".")[0].startswith(prefixes)] == []
+
+
+def test_runner_fingerprint_covers_the_child_not_shards_or_parity(tmp_path):
+    """A copy of the package, edited file by file; the fingerprint computed by that copy."""
+    import shutil
+
+    copy = tmp_path / "scripts"
+    shutil.copytree(os.path.join(SCRIPTS, "execdocs"), copy / "execdocs", ignore=shutil.ignore_patterns("__pycache__"))
+    code = "from execdocs.run import cache\nprint(cache.runner_fingerprint({'MPLBACKEND': 'Agg'}))\n"
+
+    def fingerprint():
+        done = subprocess.run(
+            [sys.executable, "-P", "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(copy)},
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def edit(name):
+        with open(copy / "execdocs" / "run" / name, "a", encoding="utf-8") as fh:
+            fh.write("\n# edited\n")
+
+    first = fingerprint()
+    edit("shards.py")
+    edit("parity.py")
+    assert fingerprint() == first
+    edit("child.py")
+    assert fingerprint() != first
