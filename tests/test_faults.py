@@ -477,3 +477,17 @@ def test_runner_fingerprint_covers_the_child_not_shards_or_parity(tmp_path):
     assert fingerprint() == first
     edit("child.py")
     assert fingerprint() != first
+
+
+# --- 7. the version-checked patch -----------------------------------------------------------
+
+
+def test_patch_refuses_another_pymdown_extensions(monkeypatch):
+    monkeypatch.setattr(patches, "version", lambda package: "99.0")
+    with pytest.raises(patches.PatchError) as caught:
+        patches.check_versions()
+    message = str(caught.value)
+    assert "written for pymdown-extensions 13.1, but 99.0 is installed" in message
+    assert "update WRITTEN_FOR" in message
+    monkeypatch.setattr(patches, "version", lambda package: patches.WRITTEN_FOR[package])
+    patches.check_versions()
