@@ -54,14 +54,36 @@ def bounded(scenario, seconds):
             pytest.fail(f"hung: the scenario gave no result within {seconds} s")
         kind, value = receive.recv()
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        # the scenario's session, and what left it (node runs in a session of its own)
+        for pid in [process.pid, *_descendants(process.pid)]:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
         process.join(5)
     if kind == "error":
         pytest.fail("the scenario raised:\n" + value)
     return value
+
+
+def _descendants(root):
+    """Every process below root, from /proc's parent links."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    parent = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def python_command(code):
