@@ -103,7 +103,7 @@ SILENT = HELLO + "for line in sys.stdin: pass\ntime.sleep(1000)\n"
 # A worker that never reads a job.
 DEAF = HELLO + "time.sleep(1000)\n"
 # A worker whose first line never ends.
-NO_NEWLINE = 'import sys, time\nsys.stdout.write(\'{"ready": true\'); sys.stdout.flush(); time.sleep(1000)\n'
+NO_NEWLINE = "import sys, time\nsys.stdout.write('{\"ready\": true'); sys.stdout.flush(); time.sleep(1000)\n"
 # The real worker without its torch preload (fast): it really forks and runs the snippets.
 REAL_LIGHT = "import execdocs.run.forkserver as f\nf.PRELOAD = ()\nf.serve()\n"
 
@@ -289,7 +289,7 @@ def test_node_that_hangs_fails_within_the_timeout(tmp_path, body, when):
     [
         ("echo 'Error: Cannot find module katex' >&2\nexit 3\n", "node ended while starting KaTeX"),
         ("echo 'Welcome to Node.js'\ncat >/dev/null\n", "node answered something that is not KaTeX's reply"),
-        ('echo \'{"ready": "0"}\'\nread line\necho \'[1]\'\ncat >/dev/null\n', "node answered [1] while rendering"),
+        ("echo '{\"ready\": \"0\"}'\nread line\necho '[1]'\ncat >/dev/null\n", "node answered [1] while rendering"),
     ],
     ids=["crash", "garbage-at-start", "not-an-object"],
 )
@@ -433,7 +433,9 @@ def _table_result(value, fmt, tol=None):
     record = fresh_record()
     record.table("loss", ["k", "loss"], [[1, value]], fmt=fmt, tol=tol)
     cell = Cell("c", 1, 2, "", tables=("loss",))
-    return RunResult("snippets/t.py", cells=(cell,), values=record.values, tables=record.tables, tolerances=record.tolerances)
+    return RunResult(
+        "snippets/t.py", cells=(cell,), values=record.values, tables=record.tables, tolerances=record.tolerances
+    )
 
 
 def test_parity_compares_table_text_unless_the_table_has_a_tolerance():
