@@ -16,7 +16,7 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 values = {}  # name -> JSON value
 figures = []  # dicts: name, alt, line
 tables = {}  # name -> markdown text
-tolerances = {}  # value name -> tolerance when comparing a CPU run with a CUDA run
+tolerances = {}  # value name (table-NAME for a table) -> tolerance when comparing a CPU run with a CUDA run
 _lines = {}  # value name -> line of the report call
 
 
@@ -51,6 +51,11 @@ def _plain(value, path):
     raise TypeError(f"reported value {path}: cannot record a {type(value).__name__}")
 
 
+def _check_tol(what, tol):
+    if not (tol is None or tol == "device" or (isinstance(tol, float) and tol >= 0)):
+        raise ValueError(f"{what}: tol must be a non-negative float or 'device'")
+
+
 def report(name, value, tol=None):
     """Record a named value (number, list, tensor, dict) for the page and the tests.
 
@@ -61,8 +66,7 @@ def report(name, value, tol=None):
     _check_name("value", name)
     if name in values:
         raise ValueError(f"value {name!r} reported twice (first at {_lines[name]})")
-    if not (tol is None or tol == "device" or (isinstance(tol, float) and tol >= 0)):
-        raise ValueError(f"value {name!r}: tol must be a non-negative float or 'device'")
+    _check_tol(f"value {name!r}", tol)
     values[name] = _plain(value, repr(name))
     _lines[name] = _caller_line()
     if tol is not None:
@@ -102,11 +106,19 @@ def _cell(value, fmt):
     return str(value).replace("|", "\\|")
 
 
-def table(name, header, rows, fmt=None):
-    """Publish a table (a header row and data rows) as markdown; numbers formatted with fmt."""
+def table(name, header, rows, fmt=None, tol=None):
+    """Publish a table (a header row and data rows) as markdown; numbers formatted with fmt.
+
+    The rows are also recorded as the value `table-NAME`. When a CUDA run is compared with a CPU
+    run (run/parity.py), the table's text must be the same on both, character for character,
+    and its numbers agree within the default tolerance (1e-6). tol, as for `report`, is the
+    table's own tolerance: the numbers (the value `table-NAME`) may differ by tol and the text
+    is not compared, since a last formatted digit may differ; "device" compares neither.
+    """
     _check_name("table", name)
     if name in tables:
         raise ValueError(f"table {name!r} published twice")
+    _check_tol(f"table {name!r}", tol)
     rows = [[_plain(v, f"{name}[{i}]") for v in row] for i, row in enumerate(rows)]
     for i, row in enumerate(rows):
         if len(row) != len(header):
@@ -115,3 +127,5 @@ def table(name, header, rows, fmt=None):
     lines += ["| " + " | ".join(_cell(v, fmt) for v in row) + " |" for row in rows]
     tables[name] = "\n".join(lines) + "\n"
     values.setdefault(f"table-{name}", rows)
+    if tol is not None:
+        tolerances[f"table-{name}"] = tol

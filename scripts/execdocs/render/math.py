@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import re
+import signal
 import subprocess
 import threading
 
@@ -60,11 +61,12 @@ class KatexRenderer:
                 text=True,
                 encoding="utf-8",
                 cwd=self.project_root,
+                start_new_session=True,  # its own process group: a hang is killed with all it started
             )
-        except FileNotFoundError:
+        except OSError as error:  # not installed (FileNotFoundError), not executable, ...
             raise MathError(
-                f"cannot run `{self.node}` to render formulas with KaTeX: install Node.js (with npm), "
-                "then run `npm ci` in the project root"
+                f"cannot run `{self.node}` to render formulas with KaTeX ({error.strerror or error}): "
+                "install Node.js (with npm), then run `npm ci` in the project root"
             ) from None
         self.answers = queue.Queue()
         threading.Thread(target=self._read, args=(self.process, self.answers), daemon=True).start()
@@ -97,7 +99,7 @@ class KatexRenderer:
     def _fail(self, message, detail=None):
         stderr = ""
         if self.process is not None:
-            self.process.kill()
+            _kill_group(self.process)
             try:
                 stderr = self.process.communicate(timeout=5)[1] or ""
             except (subprocess.TimeoutExpired, ValueError, OSError):
@@ -159,11 +161,19 @@ class KatexRenderer:
                 self.process.stdin.close()
                 self.process.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
+                _kill_group(self.process)
                 self.process.wait()
             self.process = None
         if save:
             self.store.save()
+
+
+def _kill_group(process):
+    """SIGKILL node and anything it started (a wrapper script's children hold its pipes open)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
 
 
 def _line_of(tex, source):

@@ -23,7 +23,7 @@ import threading
 import time
 import traceback
 
-from execdocs.contract import Job
+from execdocs.contract import Failure, Job
 from execdocs.run import launch as launch_mod
 
 SERVER = [sys.executable, "-P", "-m", "execdocs.run.forkserver"]
@@ -136,14 +136,18 @@ class WorkerError(RuntimeError):
 class ForkServer:
     """One warm worker process; `launch(job, env)` is a drop-in for launch.launch.
 
-    Every wait has a deadline: a job's answer is awaited at most until its timeout plus the
-    grace and margin; a malformed answer, a reader thread that died or a worker that exited
-    release every waiter at once, and each of their snippets is reported as failed, by name."""
+    Every wait has a deadline: the worker's first line is awaited at most start_timeout seconds;
+    a job's request is written, and its answer awaited, at most until the job's timeout plus
+    GRACE_SECONDS and ANSWER_MARGIN_SECONDS. A malformed answer, a reader thread that died, a
+    worker that exited, stopped reading or stopped answering release every waiter at once, and
+    each of their snippets is reported as failed, by name, with a WorkerError saying why.
+    command: how to start the worker (tests give another one to plant a faulty worker)."""
 
-    def __init__(self, env, start_timeout=120):
+    def __init__(self, env, start_timeout=120, command=SERVER):
         self.env = dict(env)
-        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
-        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
+        self.lock = threading.Lock()  # guards waiting, next_id, broken
+        self.write_lock = threading.Lock()  # one request on the pipe at a time
         self.waiting = {}  # request id -> _Slot
         self.next_id = 0
         self.broken = None  # why the worker can no longer be used
@@ -151,11 +155,15 @@ class ForkServer:
         try:
             self.info = json.loads(hello)
         except (TypeError, ValueError):
+            self.info = None
+        if not isinstance(self.info, dict) or not self.info.get("ready"):
             self.abort()
-            raise WorkerError(f"the snippet worker process did not start ({hello!r})") from None
+            what = "printed nothing" if not hello else f"printed {hello[:200]!r}"
+            raise WorkerError(f"the snippet worker process did not start: it {what} within {start_timeout} s")
         if self.info.get("cuda_initialized"):
             self.close()
             raise WorkerError("the snippet worker initialised CUDA before forking")
+        os.set_blocking(self.proc.stdin.fileno(), False)  # requests are written with a deadline
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -166,15 +174,15 @@ class ForkServer:
         try:
             for line in self.proc.stdout:
                 answer = json.loads(line)
+                request_id, returncode = answer["id"], int(answer["returncode"])  # all read before the slot is taken
                 with self.lock:
-                    slot = self.waiting.pop(answer["id"])
-                slot.finish(int(answer["returncode"]))
+                    slot = self.waiting.pop(request_id)
+                slot.finish(returncode)
             self._give_up("the snippet worker process ended unexpectedly")
         except (ValueError, KeyError, TypeError) as error:
-            self._give_up(f"the snippet worker sent a malformed answer ({error})")
+            self._give_up(f"the snippet worker sent a malformed answer ({type(error).__name__}: {error})")
         except BaseException as error:  # noqa: BLE001 - whatever stops the reader, nobody may hang
             self._give_up(f"reading the snippet worker's answers failed ({error!r})")
-            raise
 
     def _give_up(self, reason):
         """Mark the worker broken, stop it and release everyone still waiting."""
@@ -186,38 +194,66 @@ class ForkServer:
         if self.proc.poll() is None:
             self.abort()
 
+    def _send(self, data, deadline):
+        """Write one request before the deadline; False if the worker does not take it in time."""
+        fd = self.proc.stdin.fileno()
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            _, writable, _ = select.select([], [fd], [], min(remaining, 0.2))
+            if writable:
+                try:
+                    data = data[os.write(fd, data) :]
+                except BlockingIOError:
+                    continue
+        return True
+
     def launch(self, job, env=None):
         env = dict(env if env is not None else os.environ)
         stderr_path = os.path.join(job.out_dir, ".stderr.txt")
         job.dump(os.path.join(job.out_dir, ".job.json"))  # collect() expects it, as after a fresh-process launch
+        deadline = time.monotonic() + job.timeout + launch_mod.GRACE_SECONDS + ANSWER_MARGIN_SECONDS
         slot = _Slot()
         with self.lock:
             request_id = self.next_id
             self.next_id += 1
-            if self.broken is None:
+            registered = self.broken is None
+            if registered:
                 self.waiting[request_id] = slot
-                request = {"id": request_id, "job": dataclasses.asdict(job), "env": env, "stderr": stderr_path}
+        if registered:
+            request = {"id": request_id, "job": dataclasses.asdict(job), "env": env, "stderr": stderr_path}
+            with self.write_lock:
                 try:
-                    self.proc.stdin.write((json.dumps(request) + "\n").encode())
-                    self.proc.stdin.flush()
-                except (BrokenPipeError, OSError):
-                    self.waiting.pop(request_id, None)
-                    self.broken = "the snippet worker stopped reading jobs"
-            if self.broken is not None:
-                slot.finish(None)
-        deadline = time.monotonic() + job.timeout + launch_mod.GRACE_SECONDS + ANSWER_MARGIN_SECONDS
+                    sent = self.broken is None and self._send((json.dumps(request) + "\n").encode(), deadline)
+                except OSError:  # BrokenPipeError: the worker is gone
+                    sent = False
+            if not sent:
+                self._give_up(f"the snippet worker stopped reading jobs (took none within {job.timeout} s + grace)")
+        else:
+            slot.finish(None)  # the worker was broken before this job could be sent
         while not slot.done.wait(0.2):
             if not self.reader.is_alive():
                 self._give_up("the thread reading the snippet worker's answers stopped")
             elif time.monotonic() > deadline:
                 self._give_up(f"the snippet worker gave no answer within {job.timeout} s + grace")
-        if slot.returncode is None and not os.path.exists(stderr_path):
-            with open(stderr_path, "w") as fh:
-                fh.write(f"{self.broken or 'the snippet worker process ended unexpectedly'}\n")
-        elif slot.returncode is None:
+            if self.broken is not None:
+                slot.finish(None)  # even a slot the reader took but never finished
+        if slot.returncode is None:
+            reason = self.broken or "the snippet worker process ended unexpectedly"
             with open(stderr_path, "a") as fh:
-                fh.write(f"\n{self.broken or 'the snippet worker process ended unexpectedly'}\n")
-        return launch_mod.collect(job, -9 if slot.returncode is None else slot.returncode, stderr_path)
+                fh.write(f"\n{reason}\n")
+        result = launch_mod.collect(job, -9 if slot.returncode is None else slot.returncode, stderr_path)
+        if slot.returncode is None and result.error is not None:
+            error = Failure(
+                "WorkerError",
+                f"the warm snippet worker failed while running this snippet: {reason}",
+                job.display_path,
+                None,
+                result.error.traceback,
+            )
+            result = dataclasses.replace(result, error=error)
+        return result
 
     def close(self):
         if self.proc.poll() is None:
@@ -243,19 +279,42 @@ class ForkServer:
 
 
 class _Slot:
+    """One job's answer: the first finish() counts, later ones are ignored."""
+
     def __init__(self):
+        self.lock = threading.Lock()
         self.done = threading.Event()
         self.returncode = None
 
     def finish(self, returncode):
-        self.returncode = returncode
-        self.done.set()
+        with self.lock:
+            if not self.done.is_set():
+                self.returncode = returncode
+                self.done.set()
+
+
+HELLO_LIMIT = 1 << 16
 
 
 def _readline_within(proc, seconds):
-    """The first line the worker prints, or None if it prints none within the deadline."""
-    ready, _, _ = select.select([proc.stdout], [], [], seconds)
-    return proc.stdout.readline() if ready else None
+    """The first line the worker prints (decoded), or what it printed by the deadline (None if
+    nothing). Read a byte at a time from the pipe, so a worker that prints no newline cannot
+    block the read and nothing after the line is taken from the reader thread."""
+    deadline = time.monotonic() + seconds
+    fd = proc.stdout.fileno()
+    line = b""
+    while not line.endswith(b"\n") and len(line) < HELLO_LIMIT:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            break
+        byte = os.read(fd, 1)
+        if not byte:
+            break  # the worker ended
+        line += byte
+    return line.decode("utf-8", "replace") if line else None
 
 
 IMPORT_ENV_PREFIXES = ("PYTHON", "TORCH", "PYTORCH", "MPL", "CUDA", "NVIDIA", "OMP", "MKL", "OPENBLAS", "LD_")
@@ -272,7 +331,9 @@ class WarmWorker:
     or one runner call): started on first use, restarted when it died or when the environment
     that shapes its imports differs, stopped by `close()`."""
 
-    def __init__(self):
+    def __init__(self, command=SERVER, start_timeout=120):
+        self.command = command
+        self.start_timeout = start_timeout
         self.lock = threading.Lock()
         self.server = None
 
@@ -283,7 +344,7 @@ class WarmWorker:
                 server.close()
                 server = None
             if server is None:
-                server = ForkServer(env)
+                server = ForkServer(env, self.start_timeout, self.command)
                 self.server = server
             return server
 

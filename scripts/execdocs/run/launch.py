@@ -1,4 +1,9 @@
-"""Starting one snippet's child process and enforcing its timeout on the whole process group."""
+"""Starting one snippet's child process and enforcing its timeout on the whole process group.
+
+A `Launcher` remembers the process groups it started that still run, so its owner (the runner)
+can end them all when it is interrupted; `launch(job, env)` runs one job with a launcher of its
+own. The module keeps no state of its own.
+"""
 
 import dataclasses
 import os
@@ -6,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from execdocs.contract import Failure, RunResult, load_result
@@ -13,15 +19,6 @@ from execdocs.contract import Failure, RunResult, load_result
 # -P: the child's import path is its PYTHONPATH (snippets/ first, then this package), not the cwd
 CHILD = [sys.executable, "-P", "-m", "execdocs.run.child"]
 GRACE_SECONDS = 5  # the child dumps its own traceback at the timeout; this is the hard stop
-
-
-_live = set()  # process groups of the snippets running now (fresh-process launches)
-
-
-def stop_all():
-    """Kill every snippet process still running (the runner was interrupted)."""
-    for pid in list(_live):
-        kill_group(pid)
 
 
 def kill_group(pgid):
@@ -65,31 +62,54 @@ def _timeout_error(job, stderr):
     )
 
 
+class Launcher:
+    """Runs jobs in fresh Python processes, several at once, and can stop all that still run."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._live = set()  # process groups of the snippets running now
+
+    def running(self):
+        with self._lock:
+            return set(self._live)
+
+    def stop_all(self):
+        """Kill every snippet process still running (the runner was interrupted)."""
+        for pid in self.running():
+            kill_group(pid)
+
+    def launch(self, job, env=None):
+        """Run the job in a fresh Python process; return the child's RunResult."""
+        out_dir = job.out_dir
+        job_file = os.path.join(out_dir, ".job.json")
+        job.dump(job_file)
+        stderr_path = os.path.join(out_dir, ".stderr.txt")
+        with open(stderr_path, "wb") as stderr:
+            proc = subprocess.Popen(
+                [*CHILD, job_file],
+                stdin=subprocess.DEVNULL,
+                stdout=stderr,
+                stderr=stderr,
+                start_new_session=True,  # its own process group, killed as a whole
+                env=env,
+            )
+            with self._lock:
+                self._live.add(proc.pid)
+            try:
+                proc.wait(timeout=job.timeout + GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+            finally:
+                kill_group(proc.pid)  # also any process the snippet started
+                proc.wait()
+                with self._lock:
+                    self._live.discard(proc.pid)
+        return collect(job, proc.returncode, stderr_path)
+
+
 def launch(job, env=None):
-    """Run the job in a fresh Python process; return the child's RunResult."""
-    out_dir = job.out_dir
-    job_file = os.path.join(out_dir, ".job.json")
-    job.dump(job_file)
-    stderr_path = os.path.join(out_dir, ".stderr.txt")
-    with open(stderr_path, "wb") as stderr:
-        proc = subprocess.Popen(
-            [*CHILD, job_file],
-            stdin=subprocess.DEVNULL,
-            stdout=stderr,
-            stderr=stderr,
-            start_new_session=True,  # its own process group, killed as a whole
-            env=env,
-        )
-        _live.add(proc.pid)
-        try:
-            proc.wait(timeout=job.timeout + GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
-        finally:
-            kill_group(proc.pid)  # also any process the snippet started
-            proc.wait()
-            _live.discard(proc.pid)
-    return collect(job, proc.returncode, stderr_path)
+    """Run the job in a fresh Python process (with a Launcher of its own); return its RunResult."""
+    return Launcher().launch(job, env)
 
 
 def collect(job, returncode, stderr_path):

@@ -2,7 +2,9 @@
 
 Each value is compared within the tolerance its snippet stated (`sitekit.report(..., tol=...)`),
 DEFAULT_TOL otherwise; `tol="device"` marks a value that differs between devices by design.
-Every figure and table produced on one device must be produced on the other.
+Every figure and table produced on one device must be produced on the other, and a table's text
+must be the same on both unless the table stated its own tolerance (`sitekit.table(..., tol=...)`):
+then its numbers (the value `table-NAME`) are compared within it, and its text is not.
 """
 
 import dataclasses
@@ -60,6 +62,9 @@ def compare_results(cpu, cuda):
         problems.append(f"figures differ: cpu {figures(cpu)}, cuda {figures(cuda)}")
     if sorted(cpu.tables) != sorted(cuda.tables):
         problems.append(f"tables differ: cpu {sorted(cpu.tables)}, cuda {sorted(cuda.tables)}")
+    for name in sorted(set(cpu.tables) & set(cuda.tables)):
+        if f"table-{name}" not in tolerances and cpu.tables[name] != cuda.tables[name]:
+            problems.append(f"table {name!r}: its text differs between cpu and cuda (give it tol= if numbers may)")
     return problems
 
 

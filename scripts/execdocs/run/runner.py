@@ -24,7 +24,7 @@ from execdocs.contract import Job, Report, SnippetRun, load_result
 from execdocs.run import cache as cache_mod
 from execdocs.run import forkserver, limits
 from execdocs.run.fragments import write_fragments
-from execdocs.run.launch import launch, stop_all
+from execdocs.run.launch import Launcher
 from execdocs.store import remove_tree, sync_dir, write_if_changed
 
 DEFAULT_TIMEOUT = 120
@@ -127,6 +127,7 @@ class Runner:
         self.warm_worker = warm_worker and forkserver.available()
         self.worker = worker
         self._gpu_lock = threading.Lock()  # GPU snippets run one at a time, CPU ones in parallel
+        self.fresh = Launcher()  # fresh-process launches, stopped all at once on Ctrl-C
 
     def run(self, names=None, force=False):
         """Bring out/ up to date for the named snippets (all by default). Returns the report."""
@@ -170,13 +171,13 @@ class Runner:
                 todo.append((name, path, device, key))
         workers = max(1, min(self.jobs, len(todo) or 1))
         self._threads = _threads_per_snippet(workers)
-        self._launch = self._launcher() if todo else launch
+        self._launch = self._launcher() if todo else self.fresh.launch
         with ThreadPoolExecutor(max_workers=workers) as pool:
             try:
                 results = list(pool.map(lambda t: self._run_one(*t), todo))
             except BaseException:  # Ctrl-C: end the snippets now, not at their timeout
                 pool.shutdown(wait=False, cancel_futures=True)
-                stop_all()
+                self.fresh.stop_all()
                 if self.worker is not None:
                     self.worker.abort()
                 raise
@@ -241,12 +242,12 @@ class Runner:
         """The warm worker's launch (torch imported once) or, with warm_worker off or where the
         worker cannot start, a fresh Python process per snippet. Both give the same results."""
         if not self.warm_worker:
-            return launch
+            return self.fresh.launch
         try:
             return self.worker.get(self._child_env()).launch
         except (OSError, RuntimeError, ValueError) as error:
             self.log(f"snippets: warm worker unavailable ({error}); using a fresh process per snippet")
-            return launch
+            return self.fresh.launch
 
     def _child_env(self):
         return child_env(self.snippets_dir)
