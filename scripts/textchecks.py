@@ -6,7 +6,7 @@ only ftfy is installed. See execdocs/check/text.py for what is checked.
 
 import sys
 
-from execdocs.check.text import main
+from execdocs.check.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,5 +1,5 @@
 import sys
 
-from execdocs.check.text import main
+from execdocs.check.cli import main
 
 sys.exit(main())

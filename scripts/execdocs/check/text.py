@@ -1,6 +1,6 @@
 """Text checks for pages and snippets: broken encodings, invisible characters, scripts, foreign assets.
 
-`python scripts/textchecks.py [--fix] [FILE ...]` (or `python -m execdocs.check`) checks the given files
+`python scripts/textchecks.py [--fix] [FILE ...]` (check/cli.py, or `python -m execdocs.check`) checks the given files
 (default: docs/*.md, snippets/**/*.py and templates/*, from the project root) and prints
 `file:line:column: problem` for each problem; exit status 1 if any. `--fix FILE ...` first
 repairs mojibake and NFC in those files in place, then checks them. The build (check/site.py)
@@ -17,7 +17,6 @@ import functools
 import hashlib
 import os
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -275,53 +274,3 @@ def default_files(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             found += [os.path.join(parent, n) for n in sorted(names) if n.endswith(suffixes)]
     return found
-
-
-def repair_text(text):
-    """text with every mojibake line repaired (ftfy) and every line in NFC; other lines as they are."""
-    import ftfy
-
-    lines = text.split("\n")
-    for number, line in enumerate(lines):
-        if ALLOW not in line and _mojibake(line):
-            lines[number] = ftfy.fix_text(
-                line, uncurl_quotes=False, fix_character_width=False, fix_latin_ligatures=False, normalization="NFC"
-            )
-    return unicodedata.normalize("NFC", "\n".join(lines))
-
-
-def repair_file(path):
-    """Repair path in place (repair_text); True if it changed. A file that is not UTF-8 is left."""
-    text = read_text(path)
-    repaired = repair_text(text)
-    if repaired != text:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(repaired)
-    return repaired != text
-
-
-def main(argv=None):
-    root = os.getcwd()
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--fix"]:
-        for path in args[1:]:
-            try:
-                print(f"{path}: {'repaired' if repair_file(path) else 'nothing to repair'}")
-            except UnreadableText as error:
-                print(f"{error} (not repaired)")
-        args = args[1:]
-    paths = args or default_files(root)
-    problems = []
-    for path in paths:
-        inside = os.path.isabs(path) and os.path.abspath(path).startswith(root + os.sep)
-        display = os.path.relpath(path, root) if inside else path  # paths outside stay as given
-        problems += check_file(path, display)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"\n{len(problems)} text problem(s); see docs/dong-gop.md for what each one means.", file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -26,7 +26,8 @@ from execdocs.render import fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
-from execdocs.run.runner import Runner, SnippetFailure, cut_outputs, discover, warm_up
+from execdocs.run.limits import cut_outputs
+from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
 from execdocs.store import ResultStore, write_if_changed
 
 KATEX_CSS = "assets/katex/katex.min.css"

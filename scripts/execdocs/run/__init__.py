@@ -2,7 +2,8 @@
 
 Standard library only (no MkDocs), so the runner works on any machine that has Python, torch and
 matplotlib: `python scripts/run_snippets.py` or `python -m execdocs.run`. Modules: runner (what
-runs, in parallel), cache (stored runs), launch (a fresh process per snippet), forkserver (the
+runs, in parallel), snippetfiles (which snippets, their directives), limits (output and memory),
+cache (stored runs), launch (a fresh process per snippet), forkserver and worker (the
 warm worker), child (inside the snippet's process), cells (`# %%` cells), fragments (what pages
 include), shards (splitting across machines), parity (CPU against CUDA).
 """

@@ -1,128 +1,24 @@
-"""A warm worker: imports torch, matplotlib and numpy once, then forks a fresh child per snippet.
+"""The client of the warm worker (run/worker.py), in the runner's process.
 
-Importing torch and matplotlib costs more than most snippets' own work, so a worker process
-(`python -m execdocs.run.forkserver`, started by `ForkServer`) imports them once and never touches them
-again: no torch computation and no CUDA call happen in it, so no thread pool or CUDA context
-exists to be inherited. Each job runs in a child made by os.fork() from that clean state: the
-child starts its own session (the timeout kills its whole process group), sends fd 1 and 2 to
-the job's stderr file and runs the snippet with child.run_job, exactly as a fresh process would.
-
-Protocol, one JSON object per line: the worker prints {"ready": ..., "cuda_initialized": ...}
-once, then reads {"id", "job", "env", "stderr"} requests and answers {"id", "returncode"} when
-that child has ended. Jobs run concurrently; the runner decides how many at a time.
+`ForkServer(env)` starts one worker and sends it jobs; `launch(job, env)` is a drop-in for
+launch.launch. `WarmWorker` keeps one ForkServer for its owner across runs. Every wait has a
+deadline, and every way the worker can fail ends as a named failure of the snippets it was running.
 """
 
 import dataclasses
 import json
 import os
 import select
-import signal
 import subprocess
 import sys
 import threading
 import time
-import traceback
 
-from execdocs.contract import Failure, Job
+from execdocs.contract import Failure
 from execdocs.run import launch as launch_mod
 
-SERVER = [sys.executable, "-P", "-m", "execdocs.run.forkserver"]
-# torch._inductor.config: torch.use_deterministic_algorithms (run by sitekit) imports it, 2 s here.
-PRELOAD = ("numpy", "torch", "torch._inductor.config", "matplotlib", "matplotlib.pyplot")
-POLL_SECONDS = 0.02
+SERVER = [sys.executable, "-P", "-m", "execdocs.run.worker"]
 
-
-# --- the worker (runs in its own process) ---------------------------------------------------
-
-
-def _preload():
-    import importlib
-
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-    torch = sys.modules.get("torch")
-    # is_initialized only reads a flag; it never starts CUDA.
-    return bool(torch is not None and torch.cuda.is_initialized())
-
-
-def _child(request):
-    """In the forked child: isolate, redirect, run the snippet, exit. Never returns."""
-    code = 1
-    try:
-        os.setsid()
-        fd = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a fresh interpreter
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the worker's abort handler
-        os.environ.clear()
-        os.environ.update(request["env"])
-        from execdocs.run import child
-
-        job = Job(**request["job"])
-        os.chdir(job.cwd)
-        child.run_job(job)
-        child._flush_all()
-        code = 0
-    except BaseException:  # noqa: BLE001 - the runner reports the crash from stderr
-        traceback.print_exc()
-        sys.stderr.flush()
-    os._exit(code)
-
-
-def serve():
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the runner; the worker follows it
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # abort(): kill the running snippets too
-    cuda = _preload()
-    from execdocs.run import child  # noqa: F401 - loaded once here, not in every child
-
-    reply = sys.stdout
-    reply.write(json.dumps({"ready": True, "cuda_initialized": cuda, "pid": os.getpid()}) + "\n")
-    reply.flush()
-    running = {}  # pid -> (request id, hard deadline)
-    stdin = sys.stdin.buffer
-    pending = b""
-    try:
-        while True:
-            ready, _, _ = select.select([stdin], [], [], POLL_SECONDS)
-            if ready:
-                chunk = os.read(stdin.fileno(), 1 << 16)
-                if not chunk:
-                    # The runner closed us, or died (killed, even by SIGKILL): nobody waits for
-                    # what still runs, so it is stopped in `finally`, at once.
-                    return
-                pending += chunk
-                while b"\n" in pending:
-                    line, pending = pending.split(b"\n", 1)
-                    request = json.loads(line)
-                    deadline = time.monotonic() + request["job"]["timeout"] + launch_mod.GRACE_SECONDS
-                    sys.stdout.flush()
-                    pid = os.fork()
-                    if pid == 0:
-                        _child(request)
-                    running[pid] = (request["id"], deadline)
-            for pid, (request_id, deadline) in list(running.items()):
-                ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-                if ended is None and time.monotonic() < deadline:
-                    continue
-                launch_mod.kill_group(pid)  # also anything the snippet started; before reaping, so the id is ours
-                _, status = os.waitpid(pid, 0)
-                del running[pid]
-                reply.write(json.dumps({"id": request_id, "returncode": os.waitstatus_to_exitcode(status)}) + "\n")
-                reply.flush()
-    finally:
-        for pid in running:
-            launch_mod.kill_group(pid)
-
-
-# --- the client (runs in the runner's process) ----------------------------------------------
 
 # How long past a job's own hard deadline the client waits for the worker's answer before it
 # gives up on the worker: the worker kills a child at timeout + GRACE_SECONDS itself.
@@ -363,7 +259,3 @@ class WarmWorker:
 
 def available():
     return hasattr(os, "fork")
-
-
-if __name__ == "__main__":
-    serve()

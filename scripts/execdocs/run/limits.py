@@ -9,7 +9,10 @@ address space (RLIMIT_AS) above what it had mapped when the snippet started; CUD
 address space than it uses, so a snippet on cuda runs without it.
 """
 
+import os
 import resource
+
+from execdocs.contract import load_result
 
 DEFAULT_OUTPUT_LINES = 300
 MAX_OUTPUT_CHARS = 200_000  # a few very long lines are cut too
@@ -54,3 +57,20 @@ def memory_message(display_path, limit_bytes):
         f"{display_path} used more than {gb:g} GB, its memory limit: make the example smaller, or, if it "
         "really needs more, raise the limit with `# sitekit: memory-gb=N` at the top of the snippet"
     )
+
+
+def cut_outputs(out_root):
+    """Warnings for every cell whose printed output was cut (over its snippet's output limit);
+    read from the results in out/, so a run taken from the cache warns as the first one did."""
+    warnings = []
+    for name in sorted(os.listdir(out_root)) if os.path.isdir(out_root) else []:
+        path = os.path.join(out_root, name, "result.json")
+        if os.path.exists(path):
+            for cell in load_result(path).cells:
+                if cell.stdout_cut_lines:
+                    warnings.append(
+                        f"snippets/{name}.py:{cell.first_line}: cell '{cell.name}' printed "
+                        f"{cell.stdout_cut_lines} line(s) more than its page shows: print less, or raise the limit "
+                        f"with `# sitekit: output-lines=N` at the top of the snippet"
+                    )
+    return warnings

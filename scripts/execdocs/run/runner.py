@@ -6,11 +6,9 @@ Layout under the build folder (git ignores it):
   report.json      what ran, where, how long, how much memory (for the report page)
 """
 
-import ast
 import fcntl
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -20,15 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import execdocs
-from execdocs.contract import Job, Report, SnippetRun, load_result
+from execdocs.contract import Job, Report, SnippetRun
 from execdocs.run import cache as cache_mod
-from execdocs.run import forkserver, limits
+from execdocs.run import forkserver
 from execdocs.run.fragments import write_fragments
 from execdocs.run.launch import Launcher
+from execdocs.run.snippetfiles import directives, discover, job_settings
 from execdocs.store import remove_tree, sync_dir, write_if_changed
 
-DEFAULT_TIMEOUT = 120
-DIRECTIVE = re.compile(r"^#\s*sitekit:\s*([a-z-]+)\s*=\s*(\S+)\s*$")
 # Where `import execdocs` resolves: the child runs `python -P -m execdocs.run.child`.
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(execdocs.__file__)))
 # What the runner sets for every child, whatever the caller's environment (part of the cache key).
@@ -66,34 +63,6 @@ def warm_up(worker, snippets_dir, log=print):
 
 class SnippetFailure(Exception):
     """One or more snippets failed; the message names each file, line and traceback."""
-
-
-def discover(snippets_dir):
-    """Snippet names: every snippets/*.py not starting with '_' (packages are helpers)."""
-    return sorted(name[:-3] for name in os.listdir(snippets_dir) if name.endswith(".py") and not name.startswith("_"))
-
-
-def directives(path):
-    """`# sitekit: key=value` lines at the top of a snippet: before its first statement other
-    than the module docstring (so above or below the docstring both work)."""
-    with open(path, encoding="utf-8") as fh:
-        source = fh.read()
-    if "sitekit:" not in source:
-        return {}  # most snippets: no need to parse them
-    lines = source.splitlines()
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        body = []  # the run itself reports the syntax error with its line
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
-        body = body[1:]  # the docstring
-    end = body[0].lineno - 1 if body else len(lines)
-    found = {}
-    for line in lines[:end]:
-        match = DIRECTIVE.match(line.strip())
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd")
@@ -207,7 +176,7 @@ class Runner:
         out_dir = os.path.join(self.out_root, name)
         found = directives(path)
         try:
-            settings = _settings(found)
+            settings = job_settings(found)
         except ValueError as error:
             remove_tree(out_dir)
             return False, {}, f"{os.path.relpath(path, self.root)}:1: {error}"
@@ -276,40 +245,3 @@ class Runner:
 def _indent(text, limit=4000):
     text = text if len(text) <= limit else "..." + text[-limit:]
     return "\n".join("    " + line for line in text.rstrip().splitlines())
-
-
-def _settings(found):
-    """The Job fields that `# sitekit:` directives set; ValueError names a bad one."""
-
-    def number(key, default, kind):
-        text = found.get(key, default)
-        try:
-            value = kind(text)
-        except (TypeError, ValueError):
-            value = None
-        if value is None or value <= 0:
-            raise ValueError(f"`# sitekit: {key}={text}`: expected a positive number")
-        return value
-
-    return {
-        "timeout": number("timeout", DEFAULT_TIMEOUT, int),
-        "memory_limit_bytes": int(number("memory-gb", limits.DEFAULT_MEMORY_GB, float) * 2**30),
-        "max_output_lines": number("output-lines", limits.DEFAULT_OUTPUT_LINES, int),
-    }
-
-
-def cut_outputs(out_root):
-    """Warnings for every cell whose printed output was cut (over its snippet's output limit);
-    read from the results in out/, so a run taken from the cache warns as the first one did."""
-    warnings = []
-    for name in sorted(os.listdir(out_root)) if os.path.isdir(out_root) else []:
-        path = os.path.join(out_root, name, "result.json")
-        if os.path.exists(path):
-            for cell in load_result(path).cells:
-                if cell.stdout_cut_lines:
-                    warnings.append(
-                        f"snippets/{name}.py:{cell.first_line}: cell '{cell.name}' printed "
-                        f"{cell.stdout_cut_lines} line(s) more than its page shows: print less, or raise the limit "
-                        f"with `# sitekit: output-lines=N` at the top of the snippet"
-                    )
-    return warnings

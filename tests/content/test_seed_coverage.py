@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import read_page
-from test_summaries import nav_pages
+from conftest import nav_files as nav_pages
 
 # (note id, section of the note, page, anchor in the built page)
 COVERAGE = [

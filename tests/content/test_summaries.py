@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, mkdocs_config
+from conftest import nav_files, ROOT
 
 NOT_LESSONS = {
     "index.md",  # home page
@@ -25,21 +25,7 @@ SUMMARY = "tom-tat.md"
 
 
 def nav_pages():
-    config = mkdocs_config()
-    pages = []
-
-    def visit(entry):
-        if isinstance(entry, str):
-            pages.append(entry)
-        elif isinstance(entry, dict):
-            for value in entry.values():
-                visit(value)
-        elif isinstance(entry, list):
-            for item in entry:
-                visit(item)
-
-    visit(config["nav"])
-    return pages
+    return nav_files()
 
 
 def lesson_pages():

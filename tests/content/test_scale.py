@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import BUILD, read_page
+from conftest import ROOT, BUILD, read_page
 
 
 def mlp_gradient(x, y, params):
@@ -131,8 +131,8 @@ def test_snippets_stay_short(name):
 
 def _run_under_cuda_fork_rule(path):
     """Run a snippet file as `__main__` after tests/cuda_fork_rule.py; return the finished process."""
-    tests = os.path.dirname(os.path.abspath(__file__))
-    snippets = os.path.join(os.path.dirname(tests), "snippets")
+    tests = os.path.join(ROOT, "tests")  # where cuda_fork_rule.py is
+    snippets = os.path.join(ROOT, "snippets")
     code = f"import cuda_fork_rule, runpy; runpy.run_path({path!r}, run_name='__main__')"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([tests, snippets]), "MPLBACKEND": "Agg"}
     return subprocess.run(

@@ -105,7 +105,7 @@ DEAF = HELLO + "time.sleep(1000)\n"
 # A worker whose first line never ends.
 NO_NEWLINE = "import sys, time\nsys.stdout.write('{\"ready\": true'); sys.stdout.flush(); time.sleep(1000)\n"
 # The real worker without its torch preload (fast): it really forks and runs the snippets.
-REAL_LIGHT = "import execdocs.run.forkserver as f\nf.PRELOAD = ()\nf.serve()\n"
+REAL_LIGHT = "import execdocs.run.worker as w\nw.PRELOAD = ()\nw.serve()\n"
 
 
 @pytest.fixture
@@ -455,7 +455,7 @@ def test_parity_compares_table_text_unless_the_table_has_a_tolerance():
 def test_snippet_runner_imports_nothing_of_mkdocs():
     code = (
         "import sys, json\n"
-        "import execdocs.run.cli, execdocs.run.child, execdocs.run.forkserver, execdocs.run.parity\n"
+        "import execdocs.run.cli, execdocs.run.child, execdocs.run.forkserver, execdocs.run.worker, execdocs.run.parity\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     done = subprocess.run(

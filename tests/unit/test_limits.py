@@ -9,7 +9,8 @@ import pytest
 
 from conftest import ROOT
 from execdocs.run import limits
-from execdocs.run.runner import Runner, SnippetFailure, cut_outputs
+from execdocs.run.limits import cut_outputs
+from execdocs.run.runner import Runner, SnippetFailure
 
 
 @pytest.fixture

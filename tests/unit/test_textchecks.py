@@ -13,6 +13,7 @@ import unicodedata
 import pytest
 
 from conftest import ROOT
+from execdocs.check import cli as textcli
 from execdocs.check import text as textchecks
 from execdocs.check.text import check_file, check_text, default_files
 
@@ -230,6 +231,6 @@ def test_a_repair_is_shown_as_it_is_typed_and_the_file_can_be_repaired_whole(tmp
     page = tmp_path / "t.md"
     good = "# Tiêu đề\n\nMột dòng đúng.\n"
     page.write_text(good + broken + "\n", encoding="utf-8")
-    assert textchecks.main(["--fix", str(page)]) == 0  # repaired, then checked clean
+    assert textcli.main(["--fix", str(page)]) == 0  # repaired, then checked clean
     assert page.read_text(encoding="utf-8") == good + original + "\n"
-    assert textchecks.main(["--fix", str(page)]) == 0 and page.read_text(encoding="utf-8") == good + original + "\n"
+    assert textcli.main(["--fix", str(page)]) == 0 and page.read_text(encoding="utf-8") == good + original + "\n"
