@@ -26,6 +26,25 @@ def test_katex_error_names_page_line_and_formula(renderer):
     assert "Undefined control sequence" in message
 
 
+@pytest.mark.parametrize(
+    "bad, line, hint",
+    [
+        ("y = \\softmax(z)", 5, "write `\\operatorname{softmax}`"),
+        ("y = a \\cdotf b", 5, "write `\\cdot f` (with a space)"),
+    ],
+)
+def test_katex_error_names_the_line_inside_a_display_formula_with_a_hint(renderer, bad, line, hint):
+    """In a multi-line display formula the message gives the line of the bad command, not the
+    formula's first line, and a likely fix."""
+    body = f"\nx = 1 \\\\\n{bad} \\\\\nz = 2\n"
+    source = "# T\n\n$$" + body + "$$\n"
+    with pytest.raises(MathError) as error:
+        renderer.render_page(f'<div class="arithmatex">\\[{body}\\]</div>', source, "docs/t.md")
+    message = str(error.value)
+    assert source.split("\n")[line - 1] == bad + " \\\\"  # the test's own arithmetic
+    assert message.startswith(f"docs/t.md:{line}: KaTeX cannot render the formula") and hint in message, message
+
+
 def test_rendered_formulas_are_cached_by_text(renderer, tmp_path):
     html = '<span class="arithmatex">\\(x^2\\)</span>'
     first = renderer.render_page(html, "$x^2$", "docs/t.md")

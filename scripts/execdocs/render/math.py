@@ -143,9 +143,13 @@ class KatexRenderer:
                 tex = tex[len(opening) : -len(closing)]
             rendered, error = self.render(tex.strip(), tag == "div")
             if error:
-                line = _line_of(tex, source)
+                line = _error_line(tex, source, error)
                 where = f"{page_path}:{line}" if line else page_path
-                errors.append(f"{where}: KaTeX cannot render the formula: {tex.strip()}\n    {error}")
+                hint = _hint(error)
+                errors.append(
+                    f"{where}: KaTeX cannot render the formula: {tex.strip()}\n    {error}"
+                    + (f"\n    {hint}" if hint else "")
+                )
                 return match.group(0)
             return rendered if tag == "span" else f'<div class="math-display">{rendered}</div>'
 
@@ -185,6 +189,87 @@ def _line_of(tex, source):
         if first in line:
             return number
     return None
+
+
+POSITION = re.compile(r"at position (\d+)")
+UNDEFINED = re.compile(r"Undefined control sequence: \\([A-Za-z]+)")
+# Commands a formula on this site commonly uses: an undefined `\cdotf` is one of them with the next
+# letter glued to it.
+COMMON_COMMANDS = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "eta",
+    "theta",
+    "lambda",
+    "mu",
+    "sigma",
+    "tau",
+    "cdot",
+    "times",
+    "frac",
+    "partial",
+    "nabla",
+    "sum",
+    "prod",
+    "sqrt",
+    "log",
+    "exp",
+    "tanh",
+    "max",
+    "min",
+    "mathbf",
+    "mathrm",
+    "mathbb",
+    "mathcal",
+    "hat",
+    "bar",
+    "tilde",
+    "top",
+    "left",
+    "right",
+    "le",
+    "ge",
+    "approx",
+    "quad",
+    "text",
+    "in",
+    "to",
+    "lVert",
+    "rVert",
+    "lvert",
+    "rvert",
+    "odot",
+    "otimes",
+    "ldots",
+    "dots",
+}
+
+
+def _error_line(tex, source, error):
+    """The page line of KaTeX's error: the formula's first line, plus the lines before the error's
+    position inside a multi-line display formula."""
+    start = _line_of(tex, source)
+    position = POSITION.search(error)
+    if start is None or position is None:
+        return start
+    return start + tex.strip()[: int(position.group(1)) - 1].count("\n")
+
+
+def _hint(error):
+    """A likely fix for an undefined command: a glued letter, or a function name."""
+    undefined = UNDEFINED.search(error)
+    if not undefined:
+        return ""
+    name = undefined.group(1)
+    for cut in range(len(name) - 1, 0, -1):
+        head, tail = name[:cut], name[cut:]
+        if head in COMMON_COMMANDS and len(tail) <= 2:
+            return f"hint: a letter glued to a command? write `\\{head} {tail}` (with a space)"
+    return f"hint: for a function name, write `\\operatorname{{{name}}}` (KaTeX has no `\\{name}`)"
 
 
 def stylesheet(project_root):
