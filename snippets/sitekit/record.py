@@ -1,7 +1,8 @@
 """What a snippet hands to its page: named values, figures and tables.
 
 The snippet runner reads these registries after each cell. Run alone, a snippet records the
-same things in memory and `show` just closes the figure (or shows it on an interactive backend).
+same things in memory, and `show` writes each figure beside the snippet (snippets/_figures/NAME/,
+or the folder SITEKIT_FIGURES names), says where, and shows it on an interactive backend.
 """
 
 import inspect
@@ -9,8 +10,10 @@ import io
 import math
 import os
 import re
+import sys
 
 OUT_ENV = "SITEKIT_OUT"
+FIGURES_ENV = "SITEKIT_FIGURES"  # where a snippet run alone writes its figures
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 values = {}  # name -> JSON value
@@ -85,19 +88,39 @@ def show(fig, name, alt):
         raise ValueError(f"figure {name!r} published twice")
     out = os.environ.get(OUT_ENV)
     if out:
-        from sitekit.style import dark_variant
-
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        light = buffer.getvalue()
-        for suffix, text in (("light", light), ("dark", dark_variant(light))):
-            with open(os.path.join(out, f"{name}-{suffix}.svg"), "w", encoding="utf-8") as fh:
-                fh.write(text)
+        _write_svgs(fig, out, name)
+    else:  # run alone: the figure is written beside the snippet, and the snippet says where
+        folder = _alone_folder()
+        os.makedirs(folder, exist_ok=True)
+        _write_svgs(fig, folder, name)
+        shown = os.path.relpath(os.path.join(folder, f"{name}-light.svg"))
+        print(f"sitekit: figure {name!r} written to {shown} (and -dark.svg)", file=sys.stderr)
     figures.append({"name": name, "alt": alt.strip(), "line": _caller_line()})
     if out or not plt.isinteractive():
         plt.close(fig)
     else:
         plt.show()
+
+
+def _write_svgs(fig, folder, name):
+    """The figure as the site shows it: a light SVG and its dark variant."""
+    from sitekit.style import dark_variant
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    light = buffer.getvalue()
+    for suffix, text in (("light", light), ("dark", dark_variant(light))):
+        with open(os.path.join(folder, f"{name}-{suffix}.svg"), "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+def _alone_folder():
+    """Where a snippet run alone writes its figures: SITEKIT_FIGURES, or snippets/_figures/NAME/."""
+    if os.environ.get(FIGURES_ENV):
+        return os.environ[FIGURES_ENV]
+    main = getattr(sys.modules.get("__main__"), "__file__", None) or "snippet.py"
+    snippet = os.path.splitext(os.path.basename(main))[0]
+    return os.path.join(os.path.dirname(os.path.abspath(main)), "_figures", snippet)
 
 
 def _cell(value, fmt):
