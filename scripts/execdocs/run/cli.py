@@ -24,18 +24,17 @@ def _interrupt(signum, frame):
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Run the site's snippets (only changed ones) and lay out their outputs for the pages.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("names", nargs="*", help="snippets to run (default: all)")
     parser.add_argument(
         "--device",
         choices=["cpu", "cuda", "auto"],
         default="cpu",
-        help="where snippets put their tensors; auto picks cuda when torch sees a GPU",
+        help="where snippets put their tensors; auto picks cuda when torch sees a GPU (default: %(default)s)",
     )
     parser.add_argument("--force", action="store_true", help="re-run even if cached")
     parser.add_argument("--jobs", type=int, default=None, help="parallel snippets (default: cores)")
-    parser.add_argument("--root", default=".", help="project root (holds snippets/)")
+    parser.add_argument("--root", default=".", help="project root, the folder that holds snippets/ (default: the current folder)")
     parser.add_argument("--build-dir", default=None, help="default: ROOT/_build")
     parser.add_argument("--shard", default=None, metavar="K/N", help="run only shard K of N")
     parser.add_argument(
@@ -52,6 +51,8 @@ def main(argv=None):
         help="start a fresh Python per snippet instead of forking from a warm worker",
     )
     args = parser.parse_args(argv)
+    if not os.path.isdir(os.path.join(args.root, "snippets")):
+        parser.error(f"no snippets/ folder in {os.path.abspath(args.root)}: run from the project root, or pass --root")
     runner = Runner(args.root, args.build_dir, device=args.device, jobs=args.jobs, warm_worker=args.warm_worker)
     if args.merge:
         copied = shards.merge_caches(args.merge, runner.cache.root)
