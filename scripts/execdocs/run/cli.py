@@ -10,6 +10,7 @@ to save in and restore from a CI cache.
 """
 
 import argparse
+import os
 import signal
 import sys
 
@@ -34,7 +35,9 @@ def main(argv=None):
     )
     parser.add_argument("--force", action="store_true", help="re-run even if cached")
     parser.add_argument("--jobs", type=int, default=None, help="parallel snippets (default: cores)")
-    parser.add_argument("--root", default=".", help="project root, the folder that holds snippets/ (default: the current folder)")
+    parser.add_argument(
+        "--root", default=".", help="project root, the folder that holds snippets/ (default: the current folder)"
+    )
     parser.add_argument("--build-dir", default=None, help="default: ROOT/_build")
     parser.add_argument("--shard", default=None, metavar="K/N", help="run only shard K of N")
     parser.add_argument(
