@@ -59,7 +59,9 @@ def test_lesson_page_ends_with_one_summary_box(page):
 
 def test_non_lesson_pages_have_no_box():
     for page in NOT_LESSONS - {"notebooks/index.md", "bao-cao.md"}:
-        assert BOX not in read(page), page
+        assert not any(line.startswith(BOX) for line in read(page).split("\n")), (
+            page
+        )  # quoting it in a sentence is fine
 
 
 def test_summary_page_links_every_lesson_page():
