@@ -247,3 +247,25 @@ def test_explorer_without_javascript_shows_the_default_rate(browser, served):
     assert image.is_visible()
     context.close()
     assert not record.failed and not record.foreign
+
+
+def test_every_figure_has_its_size_before_it_loads(browser, served):
+    """With every SVG held back, each figure of a page already takes the height its image will have
+    (width and height attributes give the aspect ratio): nothing moves when the images arrive."""
+    context, _ = browserkit.new_context(browser, "phone", "light")
+    context.route("**/*.svg", lambda route: route.abort())  # the images never arrive
+    page = context.new_page()
+    boxes = []
+    for path in ("vong-lap-huan-luyen/", "toi-uu/", "tieu-bien-bung-no/", "notebooks/train_loop/"):
+        page.goto(served + path, wait_until="domcontentloaded")
+        boxes += page.evaluate(
+            """() => [...document.querySelectorAll('img[src*="out/"]')]
+                .filter(img => img.offsetParent !== null)
+                .map(img => ({src: img.getAttribute('src'), w: img.clientWidth, h: img.clientHeight,
+                              attr: img.getAttribute('width') / img.getAttribute('height')}))"""
+        )
+    context.close()
+    assert len(boxes) >= 5
+    for box in boxes:
+        assert box["h"] > 50, box  # laid out at its own height, not collapsed to nothing
+        assert abs(box["w"] / box["h"] - box["attr"]) < 0.05 * box["attr"], box

@@ -22,7 +22,7 @@ from execdocs.notebooks import assets as notebookassets
 from execdocs.notebooks import csspurge
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
 from execdocs.plugin.config import ExecDocsConfig
-from execdocs.render import fonts, glossary, math, search, slugs, values
+from execdocs.render import figures, fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
@@ -62,6 +62,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.serving = False
         self.notebooks = None
         self.katex = None
+        self.figure_sizes = {}
         self.anchors = {}  # page src_uri -> the ids on the built page, for "did you mean" on broken anchors
         self.sources = {}  # page src_uri -> its Markdown, for the lines of formula errors
         self.searched = {}  # page src_uri -> its real content while search reads the searchable one
@@ -121,6 +122,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
 
     def on_pre_build(self, *, config):
         self.sources.clear()
+        self.figure_sizes = {}  # SVG path -> (width, height), read once per build
         self.stylesheets.clear()
         self.notebook_classes.clear()
         self.notebook_pages.clear()
@@ -200,6 +202,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             prefix = notebookassets.root_prefix(page.url)
             html = notebookassets.external_styles(html, prefix, self.stylesheets)
             html = notebookassets.linked_figures(html, page.file.src_uri.split("/")[1], self.out_root, prefix)
+        html = figures.sized_figures(html, self.out_root, self.figure_sizes)
         try:
             return self.katex.render_page(html, source, path)
         except math.MathError as error:
