@@ -35,28 +35,33 @@ def served(browser, site):
 
 @pytest.fixture(scope="session")
 def audit(browser, served, site):
-    """Every page in every viewport and theme, once: {(page, viewport, scheme): findings}."""
+    """Every page, once per viewport and theme: {(page, viewport, scheme): findings}.
+
+    The notebook pages (one per snippet, all from one template and one shared stylesheet) take
+    one combination each, in turn, so that every page is opened and every combination is seen on
+    a quarter of them; the lesson pages and the notebooks' overview take all four."""
     browserkit.clear_screenshots()
     findings = {}
-    for page_path in localsite.site_pages(site):
-        for viewport in browserkit.VIEWPORTS:
-            for scheme in browserkit.SCHEMES:
-                context, record = browserkit.new_context(browser, viewport, scheme)
-                page = browserkit.open_page(context, served + page_path)
-                found = {"broken_images": browserkit.load_images(page)}
-                page.wait_for_load_state("networkidle")
-                if viewport == "desktop":
-                    found["math"] = browserkit.math_problems(page)
-                    found["axe"] = browserkit.axe_violations(page)
-                else:
-                    found["overflow"] = browserkit.sideways_overflow(page)
-                    found["wide"] = browserkit.wide_boxes(page)
-                found["screenshot"] = browserkit.screenshot(page, page_path, viewport, scheme)
-                found["console"] = list(record.console_errors)
-                found["failed"] = list(record.failed)
-                found["foreign"] = list(record.foreign)
-                findings[(page_path or "/", viewport, scheme)] = found
-                context.close()
+    combinations = [(v, s) for v in browserkit.VIEWPORTS for s in browserkit.SCHEMES]
+    for number, page_path in enumerate(localsite.site_pages(site)):
+        notebook = page_path.startswith("notebooks/") and page_path != "notebooks/"
+        for viewport, scheme in [combinations[number % len(combinations)]] if notebook else combinations:
+            context, record = browserkit.new_context(browser, viewport, scheme)
+            page = browserkit.open_page(context, served + page_path)
+            found = {"broken_images": browserkit.load_images(page)}
+            page.wait_for_load_state("networkidle")
+            if viewport == "desktop":
+                found["math"] = browserkit.math_problems(page)
+                found["axe"] = browserkit.axe_violations(page)
+            else:
+                found["overflow"] = browserkit.sideways_overflow(page)
+                found["wide"] = browserkit.wide_boxes(page)
+            found["screenshot"] = browserkit.screenshot(page, page_path, viewport, scheme)
+            found["console"] = list(record.console_errors)
+            found["failed"] = list(record.failed)
+            found["foreign"] = list(record.foreign)
+            findings[(page_path or "/", viewport, scheme)] = found
+            context.close()
     return findings
 
 
@@ -67,6 +72,9 @@ def _problems(audit, key):
 def test_pages_were_found(audit, site):
     pages = {p for p, _, _ in audit}
     assert "/" in pages and "vong-lap-huan-luyen/" in pages, pages
+    assert pages == {p or "/" for p in localsite.site_pages(site)}  # every page, in one combination at least
+    notebooks = {(v, s) for p, v, s in audit if p.startswith("notebooks/") and p != "notebooks/"}
+    assert len(notebooks) == 4  # each combination is seen on some notebook pages
 
 
 def test_no_console_errors(audit):
