@@ -1,0 +1,122 @@
+"""Benchmark part 4: one edited snippet under `mkdocs serve`, until the served page shows it."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+
+from execdocs.run.cells import split_cells
+from benchkit import ENV, FULL_INCLUDE, INCLUDE, MKDOCS, SERVING, WORKER_READY, _load_json, say, target
+
+
+# --- 4: one edited snippet under mkdocs serve ---------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def pick_edit(project):
+    """(page, snippet, cell) for a cell whose output a page shows; the fastest snippet wins."""
+    report = _load_json(os.path.join(project, "_build", "report.json")) or {"snippets": {}}
+    options = []
+    docs = os.path.join(project, "docs")
+    for page in sorted(os.listdir(docs)):
+        if not page.endswith(".md"):
+            continue
+        with open(os.path.join(docs, page), encoding="utf-8") as fh:
+            text = fh.read()
+        found = [(m.group(1), m.group(2)) for m in INCLUDE.finditer(text)]
+        found += [(m.group(1), None) for m in FULL_INCLUDE.finditer(text)]
+        for snippet, cell in found:
+            seconds = report["snippets"].get(snippet, {}).get("seconds", 1e9)
+            options.append((seconds, page, snippet, cell))
+    if not options:
+        return None
+    _, page, snippet, cell = min(options)
+    return page, snippet, cell
+
+
+def insert_print(path, cell_name, marker):
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read()
+    cells = split_cells(source, path)
+    cell = next((c for c in cells if c.name == cell_name), cells[-1])
+    lines = source.splitlines()
+    lines.insert(cell.last_line, f'print("{marker}")')
+    return "\n".join(lines) + "\n"
+
+
+def measure_serve(project, figures):
+    choice = pick_edit(project)
+    if choice is None:
+        say("no page includes a cell's output: the serve measurement is skipped")
+        return
+    page, snippet, cell = choice
+    port = free_port()
+    say(f"`mkdocs serve` on port {port}; editing snippets/{snippet}.py, watching docs/{page} ...")
+    log_path = os.path.join(project, "serve.log")
+    log = open(log_path, "w")
+    serve = subprocess.Popen(
+        [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        url = None
+        while url is None or fetch(url) is None:
+            with open(log_path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+            serving = SERVING.search(text) if WORKER_READY in text else None
+            if serving:  # the address includes site_url's path
+                url = serving.group(1) + ("" if page == "index.md" else page[:-3] + "/")
+            if time.monotonic() > deadline or serve.poll() is not None:
+                raise SystemExit("mkdocs serve did not come up; see serve.log in the --keep folder")
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the watcher settle after the first build
+        marker = f"benchmark-edit-{time.time_ns()}"
+        path = os.path.join(project, "snippets", snippet + ".py")
+        new_source = insert_print(path, cell, marker)
+        saved = time.perf_counter()
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(new_source)
+        while True:
+            body = fetch(url)
+            if body and marker in body:
+                break
+            if time.perf_counter() - saved > 300:
+                raise SystemExit("the edited output never appeared; see serve.log")
+            time.sleep(0.05)
+        figures["edit_visible_s"] = time.perf_counter() - saved
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+        log.close()
+    report = _load_json(os.path.join(project, "_build", "report.json"))
+    own = report["snippets"][snippet].get("seconds", 0.0)
+    figures["edit_snippet_run_s"] = own
+    target(
+        "edited snippet visible within 3 s + its own run time",
+        figures["edit_visible_s"] <= 3 + own,
+        f"{figures['edit_visible_s']:.2f} s (limit 3 + {own:.2f} s; snippets/{snippet}.py on {page})",
+    )
