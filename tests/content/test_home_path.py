@@ -3,7 +3,7 @@
 Its section "Lộ trình" has one list item per chapter, in the nav's order, grouped under `###` parts:
 
     - [Title](page.md): what the chapter teaches.
-      *Cần đọc trước: [Earlier](earlier.md), ... (or "không"). Độ dài: ngắn|vừa|dài.*
+      <br>*Cần đọc trước: [Earlier](earlier.md), ... (or "không"). Độ dài: ngắn|vừa|dài.*
 
 Checked here: the path lists exactly the nav's lesson pages (the nav minus NOT_LESSONS), in order, so a
 chapter added to the nav and not to the home page fails; every prerequisite is a lesson that comes
