@@ -1,20 +1,23 @@
-// A display formula wider than the page scrolls inside its own box. Such a box must be reachable by
+// A display formula (or a table) wider than the page scrolls inside its own box. Such a box must be reachable by
 // keyboard (Tab, then the arrow keys scroll it), as Material does for code blocks; formulas that fit
 // stay out of the tab order. Runs on every page, also after Material's instant navigation.
 (function () {
   "use strict";
 
   function markScrollableFormulas() {
-    // notebook pages (mkdocs-jupyter) scroll their code cells the same way
-    document.querySelectorAll(".math-display, .highlight-ipynb").forEach(function (box) {
+    // notebook pages (mkdocs-jupyter) scroll their code cells the same way, and a wide table scrolls
+    // in the box Material wraps it in
+    var boxes = ".math-display, .highlight-ipynb, .md-typeset__scrollwrap, .md-typeset table:not([class])";
+    document.querySelectorAll(boxes).forEach(function (box) {
+      var table = box.tagName === "TABLE";  // Material lets a table scroll itself: it keeps its role
       if (box.scrollWidth > box.clientWidth + 1) {
-        var formula = box.classList.contains("math-display");
+        var kind = box.classList.contains("math-display") ? "Công thức" : box.classList.contains("highlight-ipynb") ? "Mã" : "Bảng";
         box.tabIndex = 0;
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", (formula ? "Công thức" : "Mã") + " (cuộn ngang để xem hết)");
+        if (!table) box.setAttribute("role", "region");
+        box.setAttribute("aria-label", kind + " (cuộn ngang để xem hết)");
       } else {
         box.removeAttribute("tabindex");
-        box.removeAttribute("role");
+        if (!table) box.removeAttribute("role");
         box.removeAttribute("aria-label");
       }
     });
