@@ -59,6 +59,23 @@ def nav_files(project=ROOT):
     return found
 
 
+# Pages of the nav that are not lesson chapters (every other page of the nav is one).
+NOT_LESSONS = {
+    "index.md",  # the home page
+    "tom-tat.md",  # the course summary
+    "phong-van.md",  # interview questions
+    "thuat-ngu.md",  # glossary
+    "notebooks/index.md",  # notebooks, generated
+    "dong-gop.md",  # contribute
+    "bao-cao.md",  # snippet run report, generated
+}
+
+
+def lesson_files(project=ROOT):
+    """The nav's lesson chapters, in order."""
+    return [page for page in nav_files(project) if page not in NOT_LESSONS]
+
+
 def mkdocs_build(project, site_dir, env=None):
     """`mkdocs build --strict` (never -q: quiet mode hides warnings that must fail)."""
     return subprocess.run(

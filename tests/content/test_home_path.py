@@ -20,21 +20,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import ROOT, nav_files, read_page
+from conftest import NOT_LESSONS, ROOT, nav_files, read_page
 from execdocs.render.slugs import slugify
 
 HOME = "index.md"
 INTERVIEW = "phong-van.md"
-# Pages of the nav that are not lesson chapters: the home page may link them, outside the path.
-NOT_LESSONS = {
-    "index.md",  # the home page itself
-    "tom-tat.md",  # course summary
-    "phong-van.md",  # interview questions
-    "thuat-ngu.md",  # glossary
-    "notebooks/index.md",  # notebooks, generated
-    "dong-gop.md",  # contribute
-    "bao-cao.md",  # snippet run report, generated
-}
 PATH_HEADING = "Lộ trình"
 PYTORCH_ROUTE = "Tôi chỉ cần vòng lặp PyTorch"
 INTERVIEW_ROUTE = "Tôi đang chuẩn bị phỏng vấn"

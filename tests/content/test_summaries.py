@@ -9,17 +9,8 @@ import re
 
 import pytest
 
-from conftest import nav_files, ROOT
+from conftest import NOT_LESSONS, ROOT, lesson_files, nav_files
 
-NOT_LESSONS = {
-    "index.md",  # home page
-    "tom-tat.md",  # the course summary itself
-    "phong-van.md",  # interview questions
-    "thuat-ngu.md",  # glossary
-    "notebooks/index.md",  # notebooks, generated
-    "dong-gop.md",  # contribute
-    "bao-cao.md",  # snippet run report, generated
-}
 BOX = '!!! abstract "Tóm tắt"'
 SUMMARY = "tom-tat.md"
 
@@ -29,7 +20,7 @@ def nav_pages():
 
 
 def lesson_pages():
-    return [page for page in nav_pages() if page not in NOT_LESSONS]
+    return lesson_files()
 
 
 def read(page):
