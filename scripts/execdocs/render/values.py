@@ -1,6 +1,8 @@
 """`{{ snippet.value }}` in a page: a number a snippet reported, written into the prose.
 
 Forms: `{{ train_loop.final_x }}`, `{{ train_loop.final_x:.4f }}`, `{{ train_loop.losses[-1]:.3f }}`.
+`{{ lr_explorer.xs:json }}` writes the value as JSON, for a page's script to read from a
+`<script type="application/json">` element (with `</` escaped, so the value cannot close the element).
 A backslash in front (`\\{{ name.value }}`) shows the placeholder itself, e.g. in a code example.
 """
 
@@ -29,6 +31,10 @@ def _load(out_root, snippet, memo):
     return memo[snippet]
 
 
+def as_json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+
+
 def substitute(markdown, out_root, page_path):
     errors, memo = [], {}
 
@@ -52,6 +58,8 @@ def substitute(markdown, out_root, page_path):
                 errors.append(f"{page_path}:{line}: {match.group(0)}: index {index} does not exist")
                 return match.group(0)
         fmt = match.group("fmt")
+        if fmt == "json":
+            return as_json(value)
         try:
             return format(value, fmt) if fmt else str(value)
         except (ValueError, TypeError) as exc:
