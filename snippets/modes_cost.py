@@ -1,6 +1,4 @@
-"""Reverse mode against forward mode for the gradient of f: Rⁿ → R: passes, FLOPs, a timing."""
-
-import time
+"""Reverse mode against forward mode for the gradient of f: Rⁿ → R: passes and FLOPs."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -48,18 +46,12 @@ def flops(work, x):
     return counter.get_total_flops()
 
 
-def seconds(work, x):  # the best of three runs: the least disturbed by other programs
-    starts_and_ends = [(time.perf_counter(), work(x), time.perf_counter()) for _ in range(3)]
-    return min(end - start for start, _, end in starts_and_ends)
-
-
 # %% many-in-one-out
-rows, slower = [], {}
+rows = []
 for n in sizes:
     x = torch.randn(1, n).to(device)
     assert torch.allclose(reverse(x), forward(x), atol=1e-5)
     rows.append([n, *count(x), flops(f, x), flops(reverse, x), flops(forward, x)])
-    slower[n] = seconds(forward, x) / seconds(reverse, x)
 sitekit.table("gradient", ["n", "lượt ngược", "lượt xuôi", "FLOP của f", "FLOP chế độ ngược", "FLOP chế độ xuôi"], rows)
 sitekit.report("gradient_rows", rows)
 sitekit.report("h", h)
@@ -67,10 +59,6 @@ n, _, _, f_flops, rev, fwd = rows[-1]
 print(f"n = {n}: chế độ ngược tốn {rev / f_flops:g} lần FLOP của f, chế độ xuôi {fwd / f_flops:g} lần")
 sitekit.report("reverse_over_f", rev / f_flops)
 sitekit.report("forward_pass_over_f", fwd / (n * f_flops))  # the cost of one forward-mode pass
-print(
-    f"n = {n}: thời gian đo được, chế độ xuôi chậm hơn chế độ ngược hơn 10 lần: {'có' if slower[n] > 10 else 'không'}"
-)
-sitekit.report("gradient_time_ratio_above_10", slower[n] > 10)
 
 # %% plot
 fig, ax = plt.subplots(figsize=(6, 3.6))

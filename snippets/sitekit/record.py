@@ -19,6 +19,9 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 values = {}  # name -> JSON value
 figures = []  # dicts: name, alt, line
 tables = {}  # name -> markdown text
+# A volatile table (a measured time) differs from run to run: between these markers, so that a
+# comparison of two builds (tests/build/test_reproducible.py) and the search index can leave it out.
+VOLATILE_OPEN, VOLATILE_CLOSE = "<!-- execdocs:volatile -->", "<!-- /execdocs:volatile -->"
 tolerances = {}  # value name (table-NAME for a table) -> tolerance when comparing a CPU run with a CUDA run
 _lines = {}  # value name -> line of the report call
 
@@ -129,7 +132,7 @@ def _cell(value, fmt):
     return str(value).replace("|", "\\|")
 
 
-def table(name, header, rows, fmt=None, tol=None):
+def table(name, header, rows, fmt=None, tol=None, volatile=False):
     """Publish a table (a header row and data rows) as markdown; numbers formatted with fmt.
 
     The rows are also recorded as the value `table-NAME`. When a CUDA run is compared with a CPU
@@ -137,18 +140,29 @@ def table(name, header, rows, fmt=None, tol=None):
     and its numbers agree within the default tolerance (1e-6). tol, as for `report`, is the
     table's own tolerance: the numbers (the value `table-NAME`) may differ by tol and the text
     is not compared, since a last formatted digit may differ; "device" compares neither.
+
+    volatile=True: the numbers differ between any two runs by nature (measured times). The table
+    is shown between the VOLATILE markers, is compared on no device and is not recorded as a
+    value, so no test or page can depend on its numbers.
     """
     _check_name("table", name)
     if name in tables:
         raise ValueError(f"table {name!r} published twice")
     _check_tol(f"table {name!r}", tol)
+    if volatile and tol is not None:
+        raise ValueError(f"table {name!r}: a volatile table is compared nowhere, it takes no tol")
     rows = [[_plain(v, f"{name}[{i}]") for v in row] for i, row in enumerate(rows)]
     for i, row in enumerate(rows):
         if len(row) != len(header):
             raise ValueError(f"table {name!r}: row {i} has {len(row)} cells, header {len(header)}")
     lines = ["| " + " | ".join(map(str, header)) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(_cell(v, fmt) for v in row) + " |" for row in rows]
-    tables[name] = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if volatile:
+        tables[name] = f"{VOLATILE_OPEN}\n\n{text}\n{VOLATILE_CLOSE}\n"
+        tolerances[f"table-{name}"] = "device"
+        return
+    tables[name] = text
     values.setdefault(f"table-{name}", rows)
     if tol is not None:
         tolerances[f"table-{name}"] = tol

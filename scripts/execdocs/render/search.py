@@ -20,6 +20,8 @@ MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
 ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+# a volatile table (snippets/sitekit/record.py: measured times) differs in every build: not indexed
+VOLATILE = re.compile(r"<!-- execdocs:volatile -->.*?<!-- /execdocs:volatile -->", re.DOTALL)
 
 
 def lunr_vi_script(original_path):
@@ -63,7 +65,8 @@ def formula_text(katex_html):
 
 def searchable(page_html):
     """page_html with each KaTeX formula replaced by formula_text and the highlighting spans of
-    code blocks dropped, for the search index only."""
+    code blocks and volatile tables dropped, for the search index only."""
+    page_html = VOLATILE.sub(" ", page_html)
     parts, cursor = [], 0
     for match in KATEX_OPEN.finditer(page_html):
         if match.start() < cursor:
