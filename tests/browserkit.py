@@ -70,7 +70,7 @@ class Recorder:
 
     def _route(self, route):
         url = urllib.parse.urlsplit(route.request.url)
-        if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+        if url.scheme in ("data", "blob", "file") or url.hostname in LOCAL_HOSTS:
             route.continue_()
         else:
             self.foreign.append(route.request.url)

@@ -21,3 +21,5 @@ class ExecDocsConfig(base.Config):
     # Outputs, caches and stores, relative to mkdocs.yml's folder.
     build_dir = c.Type(str, default="_build")
     snippets_dir = c.Type(str, default="snippets")
+    # Pages of the nav left out of the print page (ban-in.md); generated pages always are.
+    print_leave_out = c.Type(list, default=[])

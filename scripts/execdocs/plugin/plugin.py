@@ -21,6 +21,7 @@ from execdocs.check.text import CheckStore, UnreadableText
 from execdocs.notebooks import assets as notebookassets
 from execdocs.notebooks import csspurge
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
+from execdocs.offline import archive, printpage
 from execdocs.plugin.config import ExecDocsConfig
 from execdocs.render import figures, fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
@@ -66,6 +67,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.anchors = {}  # page src_uri -> the ids on the built page, for "did you mean" on broken anchors
         self.sources = {}  # page src_uri -> its Markdown, for the lines of formula errors
         self.searched = {}  # page src_uri -> its real content while search reads the searchable one
+        self.rendered = {}  # page src_uri -> its rendered content, for the print page
         self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
 
     def on_startup(self, *, command, dirty):
@@ -122,6 +124,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
 
     def on_pre_build(self, *, config):
         self.sources.clear()
+        self.rendered.clear()
         self.figure_sizes = {}  # SVG path -> (width, height), read once per build
         self.stylesheets.clear()
         self.notebook_classes.clear()
@@ -175,6 +178,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         except fonts.FontError as error:
             _fail(str(error))
         search.add_files(files, config)
+        files.append(File.generated(config, printpage.PAGE, content=printpage.STUB))
+        # a real zip is written after the build (on_post_build); this one only lets pages link to it
+        files.append(File.generated(config, printpage.ARCHIVE, content=archive.placeholder()))
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -204,9 +210,23 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             html = notebookassets.linked_figures(html, page.file.src_uri.split("/")[1], self.out_root, prefix)
         html = figures.sized_figures(html, self.out_root, self.figure_sizes)
         try:
-            return self.katex.render_page(html, source, path)
+            html = self.katex.render_page(html, source, path)
         except math.MathError as error:
             _fail(str(error))
+        self.rendered[page.file.src_uri] = html
+        return html
+
+    @event_priority(110)  # every page is rendered by now (MkDocs renders all before any template)
+    def _assemble_print_page(self, context, *, page, config, nav):
+        if page.file.src_uri == printpage.PAGE:
+            leave_out = {"index.md", printpage.PAGE, reportpage.PAGE, *self.config.print_leave_out}
+            chapters = [
+                (p.file.src_uri, self.rendered[p.file.src_uri])
+                for p in nav.pages
+                if p.file.src_uri not in leave_out and not is_notebook(p) and p.file.src_uri in self.rendered
+            ]
+            page.content = printpage.assemble(page.content, chapters)
+        return context
 
     @event_priority(100)  # before Material's search plugin (priority 0) indexes the page
     def _index_searchable_text(self, context, *, page, config, nav):
@@ -219,7 +239,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         page.content = self.searched.pop(page.file.src_uri, page.content)
         return context
 
-    on_page_context = CombinedEvent(_index_searchable_text, _restore_page_content)
+    on_page_context = CombinedEvent(_assemble_print_page, _index_searchable_text, _restore_page_content)
 
     def on_post_page(self, output, *, page, config):
         self.anchors[page.file.src_uri] = set(page.present_anchor_ids or ())
@@ -241,6 +261,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self._close_katex(save=True)
         for name in ("highlight", "notebooks", "notebook-css"):
             self.stores[name].save()
+        if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
+            archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
 
     def on_build_error(self, *, error):
         self._close_katex(save=False)  # nothing of a failed build is kept

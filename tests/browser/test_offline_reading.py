@@ -1,0 +1,62 @@
+"""The downloaded site, unzipped and opened from the disk (file://), in chromium: pages, links,
+formulas and figures work with no server and no connection."""
+
+import os
+import zipfile
+
+import pytest
+
+import browserkit
+from execdocs.offline import archive, printpage
+
+
+@pytest.fixture(scope="module")
+def unzipped(site, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(os.path.join(site, printpage.ARCHIVE)) as zipped:
+        zipped.extractall(folder)
+    return folder / archive.TOP
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = browserkit.chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_from_the_disk_a_reader_follows_links_and_sees_formulas_and_figures(browser, unzipped, viewport):
+    context, record = browserkit.new_context(browser, viewport)
+    page = context.new_page()
+    page.goto((unzipped / "index.html").as_uri(), wait_until="load")
+    page.locator('article a[href="gradient/index.html"]').first.click()
+    page.wait_for_load_state("load")
+    assert page.url == (unzipped / "gradient" / "index.html").as_uri()
+    assert page.locator("article .katex").count() > 10
+    assert browserkit.load_images(page) == []  # every figure of the page loads from the disk
+    assert page.evaluate("[...document.images].filter(i => i.naturalWidth > 0).length") >= 2
+    page.locator('article a[href^="../quy-tac-chuoi/index.html"]').first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith((unzipped / "quy-tac-chuoi" / "index.html").as_uri())
+    assert record.foreign == [] and record.failed == []
+    context.close()
+
+
+def test_the_print_page_shows_every_chapter_with_light_figures_in_the_dark_theme(browser, unzipped):
+    context, record = browserkit.new_context(browser, "phone", "dark")
+    page = context.new_page()
+    page.goto((unzipped / "ban-in" / "index.html").as_uri(), wait_until="load")
+    assert page.locator("section.print-chapter").count() >= 20
+    assert browserkit.load_images(page) == []
+    shown = page.evaluate(
+        "[...document.querySelectorAll('.print-chapter img')].filter(i => i.offsetParent !== null).length"
+    )
+    assert shown == page.locator(".print-chapter img").count() > 20  # none hidden by the theme or in a tab
+    assert browserkit.sideways_overflow(page) == {"scroll": 0, "offenders": []}
+    assert record.foreign == []
+    context.close()

@@ -1,0 +1,90 @@
+"""Reading away from the site: the print page (every chapter on one page) and the site as a zip."""
+
+import io
+import os
+import re
+import zipfile
+from collections import Counter
+
+from conftest import lesson_files, nav_files, read_page
+from execdocs.offline import archive, printpage
+
+
+def test_a_chapter_keeps_unique_ids_and_its_links_become_links_within_the_print_page():
+    content = (
+        '<h1 id="dau">Đầu</h1><p><a href="#dau">lên</a> <a href="../gradient/#toc-do">x</a> '
+        '<a href="../gradient/">y</a> <a href="../notebooks/a/">z</a></p>'
+        '<input id="__tabbed_1_1" name="__tabbed_1"><label for="__tabbed_1_1">t</label>'
+        '<div aria-labelledby="__tabbed_1_1"></div><h2 id="ket">Kết</h2>'
+        '<p><img src="../out/a/f-light.svg#only-light" alt="a">\n<img src="../out/a/f-dark.svg#only-dark" alt="a"></p>'
+    )
+    out = printpage.chapter_html(content, "ma-tran", {"ma-tran", "gradient"})
+    assert out.startswith('<section class="print-chapter" id="ma-tran">')
+    assert '<h2 id="ma-tran--dau">Đầu</h2>' in out and '<h3 id="ma-tran--ket">' in out  # one level down
+    assert 'href="#ma-tran--dau"' in out
+    assert 'href="#gradient--toc-do"' in out and 'href="#gradient"' in out  # to another chapter on the page
+    assert 'href="../notebooks/a/"' in out  # not a chapter: left alone
+    assert 'id="ma-tran--__tabbed_1_1" name="ma-tran--__tabbed_1"' in out and 'for="ma-tran--__tabbed_1_1"' in out
+    assert 'aria-labelledby="ma-tran--__tabbed_1_1"' in out
+    assert "#only-dark" not in out and 'src="../out/a/f-light.svg"' in out  # light figures, always shown
+
+
+def test_the_print_page_holds_every_chapter_in_nav_order_with_unique_ids(site):
+    page = read_page(site, "ban-in")
+    expected = [p for p in nav_files() if p not in ("index.md", "dong-gop.md", "bao-cao.md", "notebooks/index.md")]
+    assert set(lesson_files()) <= set(expected)
+    found = re.findall(r'<section class="print-chapter" id="([^"]+)">', page)
+    assert found == [printpage.chapter_slug(p) for p in expected]
+    ids = Counter(re.findall(r'\bid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    assert targets and targets <= set(ids)  # every link within the page lands on something
+    assert "#only-dark" not in page and 'class="katex"' in page and "{{" not in page
+    assert 'data-md-type="navigation" hidden>' in page and 'data-md-type="toc" hidden>' in page  # no navigation
+    assert page.count("<h1") == 1
+
+
+def test_the_home_page_links_the_print_page_and_the_zip(site):
+    home = read_page(site, "")
+    assert 'href="ban-in/"' in home and 'href="lan-truyen-nguoc-offline.zip"' in home
+
+
+def test_the_zip_holds_every_page_with_links_that_work_from_the_disk(site):
+    with zipfile.ZipFile(os.path.join(site, printpage.ARCHIVE)) as zipped:
+        names = set(zipped.namelist())
+        pages = {n for n in names if n.endswith("index.html")}
+        assert f"{archive.TOP}/index.html" in pages and f"{archive.TOP}/gradient/index.html" in pages
+        built = {
+            os.path.relpath(os.path.join(d, f), site).replace(os.sep, "/") for d, _, fs in os.walk(site) for f in fs
+        }
+        assert {f"{archive.TOP}/{n}" for n in built if n != printpage.ARCHIVE} <= names
+        home = zipped.read(f"{archive.TOP}/index.html").decode("utf-8")
+        assert 'href="gradient/index.html"' in home
+        for name in pages:
+            text = zipped.read(name).decode("utf-8")
+            folder_links = [u for u in re.findall(r'href="([^"#:?]*/)(?:#[^"]*)?"', text) if not u.startswith("/")]
+            assert folder_links == [], (name, folder_links[:3])
+
+
+def test_the_zip_is_the_same_bytes_for_the_same_site_and_cached_by_content(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="a/">a</a> <a href="#x">x</a>', encoding="utf-8")
+    (site / "a" / "index.html").write_text('<a href="../">home</a>', encoding="utf-8")
+    files = archive.site_files(str(site), leave_out=set())
+    assert archive.zip_bytes(files, str(site)) == archive.zip_bytes(files, str(site))
+    cache = tmp_path / "cache"
+    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert archive.write(str(site), "x.zip", str(cache)) is False  # nothing changed: the cached zip
+    (site / "a" / "index.html").write_text('<a href="../">trang chủ</a>', encoding="utf-8")
+    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert len(list(cache.glob("offline-*.zip"))) == 1  # the old one is gone
+    with zipfile.ZipFile(site / "x.zip") as zipped:
+        assert zipped.read("lan-truyen-nguoc/a/index.html").decode() == '<a href="../index.html">trang chủ</a>'
+        assert zipped.read("lan-truyen-nguoc/index.html").decode() == '<a href="a/index.html">a</a> <a href="#x">x</a>'
+
+
+def test_the_placeholder_is_a_zip_that_says_how_to_get_the_real_one():
+    with zipfile.ZipFile(io.BytesIO(archive.placeholder())) as zipped:
+        (name,) = zipped.namelist()
+        assert "mkdocs build" in zipped.read(name).decode("utf-8")
