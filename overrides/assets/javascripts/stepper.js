@@ -9,7 +9,12 @@
 
   function setUp(box) {
     if (box.getAttribute("data-ready")) return;
+    // Material's instant navigation puts a fresh copy of each script of the new page in its place, without
+    // its attributes (the id and the JSON type are gone, and the array is run as a harmless expression):
+    // then the data is the script right after the box.
     var source = document.getElementById(box.getAttribute("data-stepper"));
+    var after = box.nextElementSibling;
+    if (!source && after && after.tagName === "SCRIPT") source = after;
     if (!source) return;
     var steps = JSON.parse(source.textContent), at = 0;
     var panel = box.querySelector(".stepper__panel");
