@@ -30,17 +30,17 @@ tensors = {"X": X, "y": y, "W₁": W1, "b₁": b1, "W₂": W2, "b₂": b2, "XW�
            "A₁W₂": A1W2, "S": S, "logP": logP, "L": L}  # fmt: skip
 exprs = {"XW₁": "{X} · {W₁}", "Z₁": "{XW₁} + {b₁}", "A₁": "ReLU({Z₁})", "A₁W₂": "{A₁} · {W₂}",
          "S": "{A₁W₂} + {b₂}", "logP": "log_softmax({S})", "L": "nll_loss({logP}, {y})"}  # fmt: skip
-rules = {  # how each gradient is made from the one above it (tests/content/test_stepper.py checks each)
+rules = {  # how each gradient is made from the one above it (tests/content/test_stepper_graph.py checks each)
     "logP": f"−Y/N (Y: nhãn dạng one-hot, N = {n})",
-    "S": "G − softmax(S) · Σⱼ G[:, j], với G = ∂L/∂logP",
+    "S": "G − softmax(S) · (tổng mỗi hàng của G), với G = ∂L/∂logP",
     "A₁W₂": "∂L/∂S",
     "b₂": "Σₙ ∂L/∂S[n, :]",
-    "A₁": "∂L/∂A₁W₂ · W₂ᵀ",
-    "W₂": "A₁ᵀ · ∂L/∂A₁W₂",
+    "A₁": "∂L/∂A₁W₂ · W₂⊤",
+    "W₂": "A₁⊤ · ∂L/∂A₁W₂",
     "Z₁": "∂L/∂A₁ ⊙ 1[Z₁ > 0]",
     "XW₁": "∂L/∂Z₁",
     "b₁": "Σₙ ∂L/∂Z₁[n, :]",
-    "W₁": "Xᵀ · ∂L/∂XW₁",
+    "W₁": "X⊤ · ∂L/∂XW₁",
 }
 graph = record(L, tensors)
 for node in graph["nodes"]:

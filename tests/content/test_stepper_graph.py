@@ -150,16 +150,16 @@ def two_layer_loss(X, labels, W1, b1, W2, b2):
 # what the page writes for each node's gradient, and the same rule in numpy (v: values, g: gradients)
 RULES = {
     "logP": ("−Y/N (Y: nhãn dạng one-hot, N = 6)", lambda v, g, Y: -Y / len(Y)),
-    "S": ("G − softmax(S) · Σⱼ G[:, j], với G = ∂L/∂logP",
+    "S": ("G − softmax(S) · (tổng mỗi hàng của G), với G = ∂L/∂logP",
           lambda v, g, Y: g["logP"] - softmax(v["S"]) * g["logP"].sum(axis=1, keepdims=True)),
     "A₁W₂": ("∂L/∂S", lambda v, g, Y: g["S"]),
     "b₂": ("Σₙ ∂L/∂S[n, :]", lambda v, g, Y: g["S"].sum(axis=0)),
-    "A₁": ("∂L/∂A₁W₂ · W₂ᵀ", lambda v, g, Y: g["A₁W₂"] @ v["W₂"].T),
-    "W₂": ("A₁ᵀ · ∂L/∂A₁W₂", lambda v, g, Y: v["A₁"].T @ g["A₁W₂"]),
+    "A₁": ("∂L/∂A₁W₂ · W₂⊤", lambda v, g, Y: g["A₁W₂"] @ v["W₂"].T),
+    "W₂": ("A₁⊤ · ∂L/∂A₁W₂", lambda v, g, Y: v["A₁"].T @ g["A₁W₂"]),
     "Z₁": ("∂L/∂A₁ ⊙ 1[Z₁ > 0]", lambda v, g, Y: g["A₁"] * (v["Z₁"] > 0)),
     "XW₁": ("∂L/∂Z₁", lambda v, g, Y: g["Z₁"]),
     "b₁": ("Σₙ ∂L/∂Z₁[n, :]", lambda v, g, Y: g["Z₁"].sum(axis=0)),
-    "W₁": ("Xᵀ · ∂L/∂XW₁", lambda v, g, Y: v["X"].T @ g["XW₁"]),
+    "W₁": ("X⊤ · ∂L/∂XW₁", lambda v, g, Y: v["X"].T @ g["XW₁"]),
 }  # fmt: skip
 
 
@@ -251,3 +251,11 @@ def test_page_carries_the_steps_the_graph_and_the_table(site, outputs, page, sni
     body = html.unescape(re.sub(r"<[^>]+>", "", text.split(f'id="{prefix}-data"')[1]))
     for step in values["steps"]:  # the table after the widget: every step, the same text
         assert step["text"] in body, step["text"]
+
+
+@pytest.mark.parametrize("snippet", ["stepper_worked", "stepper_two_layer"])
+def test_step_texts_need_no_extra_font(outputs, snippet):
+    """ᵀ or ⱼ would make every reader fetch Roboto's latin-ext file (15 KB) for one character."""
+    latin_ext = re.compile("[\u1d00-\u1dbf\u2c60-\u2c7f\ua720-\ua7ff]")
+    for step in outputs(snippet)["steps"]:
+        assert not latin_ext.search(step["text"]), step["text"]
