@@ -131,12 +131,27 @@ def test_invalid_utf8_names_line_and_column(tmp_path):
         "<script>alert(1)</script>",
         '<SCRIPT type="module">import x from "./x.js"</SCRIPT>',
         'Văn bản <script src="a.js"></script>',
+        '<script type="application/javascript">alert(1)</script>',
+        '<script type="application/json-seq">{}</script>',
+        '<script id="d">{"type": "application/json"}</script>',
     ],
 )
 def test_raw_script_in_a_page(line):
     problems = check_text(page_with(line), "docs/t.md", page=True)
     assert problems and all(p.line == 4 for p in problems)
     assert any("raw <script>" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<script type="application/json" id="steps">{"a": [1, 2]}</script>',
+        "<script id='steps' type='application/json'>{}</script>",
+        "<SCRIPT TYPE=application/json id=steps>{}</SCRIPT>",
+    ],
+)
+def test_json_data_block_in_a_page_is_fine(line):
+    assert check_text(page_with(line), "docs/t.md", page=True) == []
 
 
 def test_script_shown_as_code_is_fine():

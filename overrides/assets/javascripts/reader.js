@@ -64,9 +64,22 @@
     });
   }
 
+  // The backward-pass stepper's script (stepper.js, beside this file) is fetched only by a page that
+  // has a stepper box, once: it then follows instant navigation by itself.
+  var here = document.currentScript && document.currentScript.src;
+  var stepperRequested = false;
+  function loadStepper() {
+    if (stepperRequested || !here || !document.querySelector("[data-stepper]")) return;
+    stepperRequested = true;
+    var script = document.createElement("script");
+    script.src = here.replace(/reader\.js(?=[?#]|$)/, "stepper.js");
+    document.body.appendChild(script);
+  }
+
   function onPage() {
     markScrollableFormulas();
     highlightFoldedTerms();
+    loadStepper();
   }
 
   var pending = null;

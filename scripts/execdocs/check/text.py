@@ -9,7 +9,7 @@ in an environment of its own.
 
 Every file: valid UTF-8, no mojibake (UTF-8 read as Windows-1252 or Latin-1 and saved again; the
 message shows the repair ftfy suggests), Unicode NFC, no zero-width or control characters, no U+FFFD.
-Pages (*.md) also: no raw <script>, no image, script, stylesheet or frame loaded from another host.
+Pages (*.md) also: no raw <script> (a JSON data block is fine), no image, script, stylesheet or frame loaded from another host.
 A line that shows such a mistake on purpose carries the marker `textchecks: allow` (in a comment).
 """
 
@@ -28,7 +28,8 @@ ALLOWED_CONTROLS = {"\t"}
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-SCRIPT_TAG = re.compile(r"<\s*script\b", re.IGNORECASE)
+# a data block (`<script type="application/json">`, which browsers never run) is not a script
+SCRIPT_TAG = re.compile(r"<\s*script\b(?![^>]*\btype\s*=\s*[\"']?application/json[\"'\s>])", re.IGNORECASE)
 FOREIGN = r"(?:[a-z][a-z0-9+.-]*:)?//"  # http://, https://, //host, ftp://...
 ASSET_PATTERNS = [
     re.compile(r"!\[[^\]]*\]\(\s*<?(" + FOREIGN + r"[^)\s>]+)", re.IGNORECASE),  # ![alt](url)
