@@ -30,6 +30,7 @@ tải [bản nén của cả trang]({ARCHIVE}) (giải nén rồi mở `index.ht
 ID_ATTRIBUTE = re.compile(r'\b(id|for|name)="([^"]+)"')
 ARIA_REFERENCE = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 IN_PAGE_LINK = re.compile(r'href="#([^"]*)"')
+URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")  # an SVG's markers and gradients
 CHAPTER_LINK = re.compile(r'href="\.\./([a-z0-9-]+)/(?:#([^"]*))?"')
 DARK_FIGURE = re.compile(r'\s*<img\b[^>]*#only-dark"[^>]*/?>')
 LIGHT_FRAGMENT = re.compile(r'(src="[^"]*)#only-light"')
@@ -50,6 +51,7 @@ def chapter_html(content, slug, chapters):
     content = ARIA_REFERENCE.sub(
         lambda m: f'{m.group(1)}="{" ".join(prefixed(v) for v in m.group(2).split())}"', content
     )
+    content = URL_REFERENCE.sub(lambda m: f"url(#{prefixed(m.group(1))})", content)
     content = IN_PAGE_LINK.sub(lambda m: f'href="#{prefixed(m.group(1))}"' if m.group(1) else m.group(0), content)
 
     def between_chapters(match):
