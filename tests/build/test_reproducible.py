@@ -42,7 +42,8 @@ def without_volatile_tables(path):
     """The file's text with each volatile table cut out; a zip (the offline site): its members', by name."""
     if path.endswith(".zip"):
         with zipfile.ZipFile(path) as zipped:
-            return [(i.filename, i.date_time, _masked(zipped.read(i))) for i in zipped.infolist()]
+            members = [i for i in zipped.infolist() if not i.filename.partition("/")[2].startswith(VOLATILE_PAGES)]
+            return [(i.filename, i.date_time, _masked(zipped.read(i))) for i in members]
     with open(path, "rb") as fh:
         return _masked(fh.read())
 

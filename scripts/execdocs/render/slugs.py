@@ -2,7 +2,7 @@
 
 Python-Markdown's slugify drops every letter that has no ASCII decomposition, and "đ" has none, so
 the anchor read `#bat-au-tu-au`. Here "đ"/"Đ" become "d"/"D" first; the rest is the usual slugify
-(diacritics dropped, lower case, spaces to dashes). Set as toc's slugify by scripts/mkdocs_hooks.py.
+(diacritics dropped, lower case, spaces to dashes). The plugin sets it as toc's slugify (on_config).
 """
 
 from markdown.extensions.toc import slugify as ascii_slugify
