@@ -171,7 +171,7 @@ def test_notebook_page_is_light(site, name):
     css_path = os.path.join(site, links[0])
     assert os.path.getsize(css_path) < 60_000 and ".jp-OutputArea" in open(css_path, encoding="utf-8").read()
     figures = re.findall(
-        r'<img alt="([^"]+)" src="\.\./\.\./out/' + name + r'/([\w-]+)-(light|dark)\.svg#only-\3"', html
+        r'<img\b[^>]*? alt="([^"]+)" src="\.\./\.\./out/' + name + r'/([\w-]+)-(light|dark)\.svg#only-\3"', html
     )
     assert figures and {scheme for _, _, scheme in figures} == {"light", "dark"}
     assert all(os.path.isfile(os.path.join(site, "out", name, f"{fig}-{s}.svg")) for _, fig, s in figures)

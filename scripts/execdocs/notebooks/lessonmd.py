@@ -54,7 +54,22 @@ def prose(markdown, root, site_url, page):
     lines = _convert(HTML_COMMENT.sub("", markdown).split("\n"), root, page_url)
     text = "\n".join(lines)
     text = LINK.sub(lambda m: m.group("head") + _target(m.group("target"), site_url, page) + m.group("tail"), text)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return _single_blank_lines(text)
+
+
+def _single_blank_lines(text):
+    """text with runs of blank lines made one, except inside code fences (code keeps its own)."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        match = FENCE.match(line)
+        if match and fence is None:
+            fence = match.group("ticks")
+        elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            fence = None
+        elif fence is None and not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def page_address(site_url, page):
