@@ -24,6 +24,7 @@ tables = {}  # name -> markdown text
 VOLATILE_OPEN, VOLATILE_CLOSE = "<!-- execdocs:volatile -->", "<!-- /execdocs:volatile -->"
 tolerances = {}  # value name (table-NAME for a table) -> tolerance when comparing a CPU run with a CUDA run
 _lines = {}  # value name -> line of the report call
+inline = False  # in a lesson notebook (sitekit.notebook.begin): show() displays figures, writes no file
 
 
 def _caller_line():
@@ -92,6 +93,10 @@ def show(fig, name, alt):
     out = os.environ.get(OUT_ENV)
     if out:
         _write_svgs(fig, out, name)
+    elif inline:  # a notebook: the light SVG, as the page shows it
+        from IPython.display import SVG, display
+
+        display(SVG(_svg(fig)))
     else:  # run alone: the figure is written beside the snippet, and the snippet says where
         folder = _alone_folder()
         os.makedirs(folder, exist_ok=True)
@@ -99,7 +104,7 @@ def show(fig, name, alt):
         shown = os.path.relpath(os.path.join(folder, f"{name}-light.svg"))
         print(f"sitekit: figure {name!r} written to {shown} (and -dark.svg)", file=sys.stderr)
     figures.append({"name": name, "alt": alt.strip(), "line": _caller_line()})
-    if out or not plt.isinteractive():
+    if out or inline or not plt.isinteractive():
         plt.close(fig)
     else:
         plt.show()
@@ -109,12 +114,16 @@ def _write_svgs(fig, folder, name):
     """The figure as the site shows it: a light SVG and its dark variant."""
     from sitekit.style import dark_variant
 
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    light = buffer.getvalue()
+    light = _svg(fig)
     for suffix, text in (("light", light), ("dark", dark_variant(light))):
         with open(os.path.join(folder, f"{name}-{suffix}.svg"), "w", encoding="utf-8") as fh:
             fh.write(text)
+
+
+def _svg(fig):
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
 
 
 def _alone_folder():

@@ -39,11 +39,16 @@ def download_uri(name):
 
 def colab_url(repo_url, name):
     """https://colab.research.google.com/github/OWNER/REPO/blob/gh-pages/notebooks/NAME.ipynb"""
+    return colab_url_of(repo_url, download_uri(name))
+
+
+def colab_url_of(repo_url, path):
+    """Colab's address of a notebook the site publishes at `path` (on the gh-pages branch)."""
     match = re.match(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?$", repo_url or "")
     if not match:
         raise ValueError(f"repo_url {repo_url!r} is not https://github.com/OWNER/REPO")
     owner, repo = match.groups()
-    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/gh-pages/{download_uri(name)}"
+    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/gh-pages/{path}"
 
 
 def _docstring(code):

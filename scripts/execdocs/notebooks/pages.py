@@ -1,10 +1,14 @@
-"""The notebooks as pages of the MkDocs site: the nav section, the overview page, the links on
-each lesson page before its first include of a snippet, and the cleaned-up notebook page HTML."""
+"""The notebooks on the MkDocs site: the nav section, the overview page (the lesson notebooks
+first, then one per snippet), the links on each lesson page (its lesson notebook under the title,
+each snippet's notebook before the page's first include of it), and the cleaned-up notebook page
+HTML. The snippet notebooks are pages and downloads; the lesson notebooks downloads only (the
+lesson page itself shows the same content)."""
 
 import os
 import re
 
 from execdocs.check.text import read_text
+from execdocs.notebooks import lessons
 from execdocs.notebooks.build import colab_url, download_uri, page_uri, write_all
 
 SECTION = "Sổ tay Jupyter"
@@ -26,14 +30,45 @@ def snippet_pages(docs_dir):
     return found
 
 
-def overview(names, repo_url, pages_of, titles=None):
-    """Markdown of the section's first page: every notebook, its page, Colab and download links."""
-    lines = [
-        f"# {SECTION}",
-        "",
-        "Mỗi đoạn mã (snippet) của trang cũng là một sổ tay Jupyter (notebook), dựng từ chính lần "
-        "chạy khi xây dựng trang: mã, kết quả in ra và hình vẽ giống hệt trên các trang bài học. "
-        "Mở trong Google Colab để tự chạy và sửa, hoặc tải tệp `.ipynb` về máy.",
+def lesson_pages(docs_dir, titles):
+    """The nav's lesson pages, in nav order: the pages that include a snippet's outputs."""
+    found = []
+    shown_dir = os.path.basename(os.path.abspath(docs_dir))
+    for page in titles:
+        path = os.path.join(docs_dir, page)
+        if page.endswith(".md") and os.path.isfile(path) and lessons.is_lesson(read_text(path, f"{shown_dir}/{page}")):
+            found.append(page)
+    return found
+
+
+def overview(names, repo_url, pages_of, titles=None, lesson_pages=()):
+    """Markdown of the section's first page: each lesson's notebook, then every snippet's notebook
+    with its page, Colab and download links."""
+    lines = [f"# {SECTION}", ""]
+    if lesson_pages:
+        lines += [
+            "## Sổ tay theo bài",
+            "",
+            "Mỗi bài học cũng là một sổ tay Jupyter (notebook): chữ, công thức và mã theo đúng thứ tự "
+            "trên trang, kèm kết quả của lần chạy khi xây dựng trang. Mở trong Google Colab để tự chạy "
+            "và sửa (chạy tất cả từ trên xuống cho lại đúng các con số trên trang), hoặc tải tệp "
+            "`.ipynb` về máy.",
+            "",
+            "| bài | Colab | tải về |",
+            "| --- | --- | --- |",
+        ]
+        for page in lesson_pages:
+            title = (titles or {}).get(page, page[:-3])
+            name = os.path.basename(lessons.download_uri(page))
+            lines.append(
+                f"| [{title}](../{page}) | [mở]({lessons.colab_url(repo_url, page)}) "
+                f"| [{name}]({os.path.relpath(lessons.download_uri(page), os.path.dirname(OVERVIEW))}) |"
+            )
+        lines += ["", "## Sổ tay theo đoạn mã", ""]
+    lines += [
+        "Mỗi đoạn mã (snippet) của trang cũng là một sổ tay Jupyter (notebook) riêng, dựng từ chính lần "
+        "chạy khi xây dựng trang: toàn bộ tệp, kể cả các ô mà trang không hiện, với kết quả in ra và "
+        "hình vẽ giống hệt trên các trang bài học.",
         "",
         "| sổ tay | dùng trên trang | Colab | tải về |",
         "| --- | --- | --- | --- |",
@@ -130,6 +165,7 @@ class NotebookSection:
         self.names = snippet_names
         self.pages_of = snippet_pages(config.docs_dir)
         self.titles = _nav_titles(config.nav)
+        self.lessons = lesson_pages(config.docs_dir, self.titles)
 
     def expand_nav(self, config):
         """Replace the nav entry for the overview page by the section of every snippet's notebook."""
@@ -137,8 +173,9 @@ class NotebookSection:
             if isinstance(item, dict) and list(item.values()) == [OVERVIEW]:
                 config.nav[index] = nav_section(self.names, self.pages_of, self.titles)
 
-    def add_files(self, files, config, out_root, src_dir, store):
-        """Write the notebooks and add each as a page, as a download, and the overview page."""
+    def add_files(self, files, config, out_root, src_dir, lessons_dir, root, store):
+        """Write the notebooks and add each snippet's as a page and a download, each lesson's as a
+        download, and the overview page."""
         from mkdocs.structure.files import File
 
         if not os.path.isdir(out_root):
@@ -149,5 +186,10 @@ class NotebookSection:
             # abs_src_path through src_dir, which a generated file does not have.
             files.append(File(page_uri(name), src_dir, config.site_dir, config.use_directory_urls))
             files.append(File.generated(config, download_uri(name), content=text))
-        text = overview(sorted(texts), config.repo_url, self.pages_of, self.titles)
+        books = lessons.write_all(
+            self.lessons, config.docs_dir, out_root, root, lessons_dir, config.site_url, config.repo_url, store
+        )
+        for page, text in books.items():
+            files.append(File.generated(config, lessons.download_uri(page), content=text))
+        text = overview(sorted(texts), config.repo_url, self.pages_of, self.titles, self.lessons)
         files.append(File.generated(config, OVERVIEW, content=text))

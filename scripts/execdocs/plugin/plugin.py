@@ -19,7 +19,8 @@ from execdocs import patches
 from execdocs.check import site as sitechecks
 from execdocs.check.text import CheckStore, UnreadableText
 from execdocs.notebooks import assets as notebookassets
-from execdocs.notebooks import csspurge
+from execdocs.notebooks import csspurge, lessons
+from execdocs.notebooks.lessons import LessonError
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
 from execdocs.offline import archive, printpage
 from execdocs.plugin.config import ExecDocsConfig
@@ -168,9 +169,18 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         report = reportpage.page_markdown(os.path.join(self.build_dir, "report.json"))
         files.append(File.generated(config, reportpage.PAGE, content=report))
         files.append(File.generated(config, KATEX_CSS, content=math.stylesheet(self.root)))
-        self.notebooks.add_files(
-            files, config, self.out_root, os.path.join(self.build_dir, "notebook-src"), self.stores["notebooks"]
-        )
+        try:
+            self.notebooks.add_files(
+                files,
+                config,
+                self.out_root,
+                os.path.join(self.build_dir, "notebook-src"),
+                os.path.join(self.build_dir, "lesson-notebooks"),
+                self.root,
+                self.stores["notebooks"],
+            )
+        except (LessonError, values.ValueError_) as error:
+            _fail(str(error))
         for path in math.font_files(self.root):
             files.append(File.generated(config, "assets/katex/fonts/" + os.path.basename(path), abs_src_path=path))
         try:
@@ -192,7 +202,10 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             markdown = values.substitute(markdown, self.out_root, path)
         except values.ValueError_ as error:
             _fail(str(error))
-        return link_snippets(markdown, config.repo_url)  # adds lines: last, after every line-numbered check
+        markdown = link_snippets(markdown, config.repo_url)  # adds lines: last, after every line-numbered check
+        if page.file.src_uri in self.notebooks.lessons:
+            markdown = lessons.page_links(markdown, page.file.src_uri, config.repo_url)
+        return markdown
 
     def on_page_content(self, html, *, page, config, files):
         if self.katex is None:
