@@ -58,7 +58,7 @@ for name, (loss_fn, problem, rates) in cases.items():
     for key, value in problem.items():  # and each piece for the prose (valley_kappa, ...)
         sitekit.report(f"{name}_{key}", value)
     sitekit.report(f"{name}_cases", runs, tol=1e-9)
-# the largest stable η on the valley at the start μ (tests/content/test_lr_live.py checks them on the runs)
+# the largest stable η on the valley at the start μ (tests/content/test_lr_live_paths.py checks them on the runs)
 mu, kappa = valley["mu"][3], valley["kappa"]
 limits = {"sgd": 2 / kappa, "momentum": 2 * (1 + mu) / kappa, "nesterov": 2 * (1 + mu) / ((1 + 2 * mu) * kappa)}
 for method, limit in limits.items():

@@ -1,9 +1,8 @@
-// The live learning-rate explorer: sliders over the learning rate η and the momentum μ redraw, in the
-// browser, the paths of torch.optim.SGD plain, with momentum (heavy ball) and with Nesterov, on the
-// function a page teaches. Each widget is a <div data-lr-live="line|valley"> written by the page, with
-// the problem (recorded by snippets/lr_live.py) in data-problem. overrides/main.html loads this file
-// only on a page that has such a widget; Material's instant navigation runs it again on each visit, so
-// it sets up every widget not yet set up and keeps no state between pages.
+// The live learning-rate explorer: sliders over η and μ redraw, in the browser, the paths of
+// torch.optim.SGD plain, with momentum (heavy ball) and with Nesterov, on the function a page teaches.
+// A widget is a <div data-lr-live="line|valley"> with the problem (from snippets/lr_live.py) in
+// data-problem. overrides/main.html loads this file only where a page has one, and Material's instant
+// navigation runs it again on each such page: it sets up the widgets it finds and keeps no state.
 (function () {
   "use strict";
 
@@ -139,12 +138,13 @@
     // x_k against the step k, with the minimum as a dashed line
     line: function (svg, problem, found, id) {
       var s = size(svg), x0 = problem.start[0], a = problem.coefficients[0], b = problem.coefficients[1];
-      var best = -b / (2 * a), reach = 2.5 * Math.abs(x0 - best), yRange = [best - reach, best + reach];
+      var best = -b / (2 * a), reach = 1.6 * Math.abs(x0 - best), yRange = [best - reach, best + reach];
       var box = {left: 44, right: s.width - 10, top: 10, bottom: s.height - 34};
       svg.setAttribute("viewBox", "0 0 " + s.width + " " + s.height);
       var f = frame(svg, box, [0, problem.steps], yRange, ticks(0, problem.steps, s.width < 420 ? 4 : 8), ticks(yRange[0], yRange[1], 5), id);
       text(svg, (box.left + box.right) / 2, s.height - 2, "bước k");
       node(f.plot, "line", {"class": "lr-live__best", x1: box.left, x2: box.right, y1: f.y(best), y2: f.y(best)});
+      text(f.plot, box.right - 4, f.y(best) - 5, "x* = " + label(best), "end");
       METHODS.forEach(function (method) {
         polyline(f.plot, found[method].map(function (w, k) { return [f.x(k), f.y(w[0])]; }), method);
       });
