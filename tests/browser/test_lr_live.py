@@ -156,6 +156,7 @@ def test_sliders_by_keyboard_in_both_schemes(browser, served, live, kind, scheme
     for stroke in colours["paths"] + [colours["text"]]:
         assert contrast(rgb(stroke), background) >= 3, (scheme, stroke, colours)
     assert len(set(colours["paths"])) == 3
+    assert not browserkit.axe_violations(page)
     context.close()
     assert not record.console_errors and not record.failed and not record.foreign
 
