@@ -51,6 +51,8 @@ sitekit.report("xs", [xs for xs, _ in runs], tol=1e-5)
 sitekit.report("losses", [losses for _, losses in runs], tol=1e-5)
 sitekit.report("factors", [1 - 6 * lr for lr in rates])
 sitekit.report("verdicts", [verdict(1 - 6 * lr) for lr in rates])
+# the three verdicts by name, for the page's live explorer (lr-live.js) to say the same words
+sitekit.report("regimes", {"monotone": verdict(0.5), "oscillating": verdict(-0.5), "diverging": verdict(-1.5)})
 # x jumps to the other side of 1/3 at a step exactly when 1 - 6 lr < 0, i.e. lr > 1/6: half of 1/3
 crossings = [sum((a - 1 / 3) * (b - 1 / 3) < 0 for a, b in zip(xs[:10], xs[1:11])) for xs, _ in runs]
 print("trong 10 bước đầu, số lần x nhảy sang phía bên kia của 1/3:", dict(zip(rates, crossings)))

@@ -22,7 +22,7 @@ VOLATILE_PAGES = ("bao-cao" + os.sep,)  # the execution report page shows those 
 # and text-check memos, one key per text): a page with a volatile table hashes differently in each
 # build, so their keys differ. What they were made from is compared byte for byte in the site; of
 # them, the test compares how many entries each holds.
-CONTENT_KEYED = ("jupyter-cache" + os.sep, "notebooks.json", "textchecks.json")
+CONTENT_KEYED = ("jupyter-cache" + os.sep, "notebooks.json", "textchecks.json", "offline-")  # offline-KEY.zip
 
 
 def every_file(folder):
@@ -56,11 +56,16 @@ def _masked(data):
 
 
 def memo_sizes(build_dir):
-    folder = os.path.join(build_dir, CONTENT_KEYED[0])
-    sizes = {CONTENT_KEYED[0]: len(os.listdir(folder)) if os.path.isdir(folder) else 0}
-    for name in CONTENT_KEYED[1:]:
-        with open(os.path.join(build_dir, name), encoding="utf-8") as fh:
-            sizes[name] = len(json.load(fh))
+    sizes = {}
+    for name in CONTENT_KEYED:
+        path = os.path.join(build_dir, name)
+        if name.endswith(os.sep):
+            sizes[name] = len(os.listdir(path)) if os.path.isdir(path) else 0
+        elif name.endswith(".json"):
+            with open(path, encoding="utf-8") as fh:
+                sizes[name] = len(json.load(fh))
+        else:
+            sizes[name] = len([f for f in os.listdir(build_dir) if f.startswith(name)])
     return sizes
 
 
