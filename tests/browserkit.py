@@ -4,6 +4,8 @@ Used by test_browser.py. Every request to a host other than localhost is aborted
 test run also proves the site needs no network.
 """
 
+import concurrent.futures
+import multiprocessing
 import os
 import re
 import shutil
@@ -250,3 +252,59 @@ def _search_once(page, query):
         if path not in pages:
             pages.append(path)
     return pages, found["marks"]
+
+
+def audit_visit(browser, site_url, page_path, viewport, scheme):
+    """One page in one viewport and theme: what is wrong with it, and its screenshot."""
+    context, record = new_context(browser, viewport, scheme)
+    page = open_page(context, site_url + page_path)
+    found = {"broken_images": load_images(page)}
+    page.wait_for_load_state("networkidle")
+    if page_path == "ban-in/":
+        # axe takes minutes over the whole print page (its DOM is every chapter's): the audit keeps
+        # its own part and its first three chapters (tabs, tables, the stepper); the others are the
+        # same markup with other ids, each audited on its own page
+        page.evaluate("document.querySelectorAll('.print-chapter:nth-of-type(n+4)').forEach(c => c.remove())")
+    found["axe"] = axe_violations(page)  # on a phone too: wide boxes scroll there
+    if viewport == "desktop":
+        found["math"] = math_problems(page)
+    else:
+        found["overflow"] = sideways_overflow(page)
+        found["wide"] = wide_boxes(page)
+    found["screenshot"] = screenshot(page, page_path, viewport, scheme)
+    found["console"] = list(record.console_errors)
+    found["failed"] = list(record.failed)
+    found["foreign"] = list(record.foreign)
+    context.close()
+    return found
+
+
+def _audit_in_this_process(executable, site_url, visits):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+        try:
+            return {(p or "/", v, s): audit_visit(browser, site_url, p, v, s) for p, v, s in visits}
+        finally:
+            browser.close()
+
+
+def audit_pages(site_url, visits, processes=None):
+    """{(page or "/", viewport, scheme): findings} for every visit (page_path, viewport, scheme).
+
+    The visits are dealt in turn to one browser per process (AUDIT_PROCESSES, default one per core,
+    at most 4): the browsers then use every core, where one browser waits on one page at a time."""
+    processes = processes or int(os.environ.get("AUDIT_PROCESSES", min(4, os.cpu_count() or 1)))
+    executable = chromium_or_skip()
+    shares = [visits[i::processes] for i in range(processes) if visits[i::processes]]
+    if len(shares) <= 1:
+        return _audit_in_this_process(executable, site_url, visits)
+    # spawn, not fork: the test process runs threads (the site server, playwright's own)
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(len(shares), mp_context=spawn) as pool:
+        done = pool.map(_audit_in_this_process, [executable] * len(shares), [site_url] * len(shares), shares)
+        found = {}
+        for part in done:
+            found.update(part)
+    return {(p or "/", v, s): found[(p or "/", v, s)] for p, v, s in visits}  # in the visits' order

@@ -39,37 +39,18 @@ def audit(browser, served, site):
 
     The notebook pages (one per snippet, all from one template and one shared stylesheet) take
     one combination each, in turn, so that every page is opened and every combination is seen on
-    a quarter of them; the lesson pages and the notebooks' overview take all four."""
+    a quarter of them; the lesson pages and the notebooks' overview take all four. The visits are
+    shared among browsers in separate processes, one per core (browserkit.audit_pages)."""
     browserkit.clear_screenshots()
-    findings = {}
     combinations = [(v, s) for v in browserkit.VIEWPORTS for s in browserkit.SCHEMES]
+    visits = []
     for number, page_path in enumerate(localsite.site_pages(site)):
         notebook = page_path.startswith("notebooks/") and page_path != "notebooks/"
         # the print page is every chapter again, each audited on its own page in all four combinations
         one_combination = notebook or page_path == "ban-in/"
         for viewport, scheme in [combinations[number % len(combinations)]] if one_combination else combinations:
-            context, record = browserkit.new_context(browser, viewport, scheme)
-            page = browserkit.open_page(context, served + page_path)
-            found = {"broken_images": browserkit.load_images(page)}
-            page.wait_for_load_state("networkidle")
-            if page_path == "ban-in/":
-                # axe takes minutes over the whole print page (its DOM is every chapter's): the audit
-                # keeps its own part and its first three chapters (tabs, tables, the stepper); the
-                # others are the same markup with other ids, each audited on its own page
-                page.evaluate("document.querySelectorAll('.print-chapter:nth-of-type(n+4)').forEach(c => c.remove())")
-            found["axe"] = browserkit.axe_violations(page)  # on a phone too: wide boxes scroll there
-            if viewport == "desktop":
-                found["math"] = browserkit.math_problems(page)
-            else:
-                found["overflow"] = browserkit.sideways_overflow(page)
-                found["wide"] = browserkit.wide_boxes(page)
-            found["screenshot"] = browserkit.screenshot(page, page_path, viewport, scheme)
-            found["console"] = list(record.console_errors)
-            found["failed"] = list(record.failed)
-            found["foreign"] = list(record.foreign)
-            findings[(page_path or "/", viewport, scheme)] = found
-            context.close()
-    return findings
+            visits.append((page_path, viewport, scheme))
+    return browserkit.audit_pages(served, visits)
 
 
 def _problems(audit, key):
