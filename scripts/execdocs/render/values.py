@@ -2,7 +2,8 @@
 
 Forms: `{{ train_loop.final_x }}`, `{{ train_loop.final_x:.4f }}`, `{{ train_loop.losses[-1]:.3f }}`.
 `{{ lr_explorer.xs:json }}` writes the value as JSON, for a page's script to read from a
-`<script type="application/json">` element (with `</` escaped, so the value cannot close the element).
+`data-` attribute in single quotes (or a `<script type="application/json">` element): `<`, `>`,
+`&` and `'` are written as JSON escapes, so the value can close neither.
 A backslash in front (`\\{{ name.value }}`) shows the placeholder itself, e.g. in a code example.
 """
 
@@ -31,8 +32,13 @@ def _load(out_root, snippet, memo):
     return memo[snippet]
 
 
+# escaped as JSON allows, so the text can close neither a <script> element nor a quoted attribute
+JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
+
+
 def as_json(value):
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return "".join(JSON_ESCAPES.get(char, char) for char in text)
 
 
 def substitute(markdown, out_root, page_path):
