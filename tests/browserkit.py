@@ -298,9 +298,8 @@ def audit_pages(site_url, visits, processes=None):
     processes = processes or int(os.environ.get("AUDIT_PROCESSES", min(4, os.cpu_count() or 1)))
     executable = chromium_or_skip()
     shares = [visits[i::processes] for i in range(processes) if visits[i::processes]]
-    if len(shares) <= 1:
-        return _audit_in_this_process(executable, site_url, visits)
-    # spawn, not fork: the test process runs threads (the site server, playwright's own)
+    # always in other processes: this one has its own Playwright already (one per process), and runs
+    # threads (the site server, Playwright's), so spawn, not fork
     spawn = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(len(shares), mp_context=spawn) as pool:
         done = pool.map(_audit_in_this_process, [executable] * len(shares), [site_url] * len(shares), shares)

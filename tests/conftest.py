@@ -114,3 +114,25 @@ def warm_copy(outputs, tmp_path):
         return copy_project(str(tmp_path / name), with_cache=True)  # `outputs` filled the cache first
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for every browser test: Playwright's sync API allows one instance per process."""
+    import browserkit
+
+    executable = browserkit.chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site on localhost, served as GitHub Pages serves it; its base URL."""
+    server = localsite.SiteServer(site)
+    yield server.url
+    server.close()

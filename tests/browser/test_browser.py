@@ -16,24 +16,6 @@ from browserkit import fold
 
 
 @pytest.fixture(scope="session")
-def browser():
-    executable = browserkit.chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def served(browser, site):
-    server = localsite.SiteServer(site)
-    yield server.url
-    server.close()
-
-
-@pytest.fixture(scope="session")
 def audit(browser, served, site):
     """Every page, once per viewport and theme: {(page, viewport, scheme): findings}.
 

@@ -10,29 +10,10 @@ import re
 import pytest
 
 import browserkit
-import localsite
 from conftest import mkdocs_config
 
 PAGES = {"line": "vong-lap-huan-luyen/", "valley": "toi-uu/"}
 METHODS = ("sgd", "momentum", "nesterov")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = browserkit.chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def served(browser, site):
-    server = localsite.SiteServer(site)
-    yield server.url
-    server.close()
 
 
 @pytest.fixture(scope="module")

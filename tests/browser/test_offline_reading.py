@@ -18,17 +18,6 @@ def unzipped(site, tmp_path_factory):
     return folder / archive.TOP
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = browserkit.chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_from_the_disk_a_reader_follows_links_and_sees_formulas_and_figures(browser, unzipped, viewport):
     context, record = browserkit.new_context(browser, viewport)

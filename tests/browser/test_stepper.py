@@ -9,27 +9,8 @@ import numpy as np
 import pytest
 
 import browserkit
-import localsite
 
 STEPPERS = {"quy-tac-chuoi/": "stepper_worked", "lan-truyen-nguoc/": "stepper_two_layer"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = browserkit.chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def served(browser, site):
-    server = localsite.SiteServer(site)
-    yield server.url
-    server.close()
 
 
 def numbers(text):

@@ -16,7 +16,7 @@ def test_a_chapter_keeps_unique_ids_and_its_links_become_links_within_the_print_
         '<a href="../gradient/">y</a> <a href="../notebooks/a/">z</a></p>'
         '<input id="__tabbed_1_1" name="__tabbed_1"><label for="__tabbed_1_1">t</label>'
         '<div aria-labelledby="__tabbed_1_1"></div><h2 id="ket">Kết</h2>'
-        '<svg><marker id="arrow"/><path marker-end="url(#arrow)"/></svg>'
+        '<svg><marker id="arrow"/><path marker-end="url(#arrow)"/></svg><input name="eta" id="eta-1">'
         '<p><img src="../out/a/f-light.svg#only-light" alt="a">\n<img src="../out/a/f-dark.svg#only-dark" alt="a"></p>'
     )
     out = printpage.chapter_html(content, "ma-tran", {"ma-tran", "gradient"})
@@ -28,6 +28,7 @@ def test_a_chapter_keeps_unique_ids_and_its_links_become_links_within_the_print_
     assert 'id="ma-tran--__tabbed_1_1" name="ma-tran--__tabbed_1"' in out and 'for="ma-tran--__tabbed_1_1"' in out
     assert 'aria-labelledby="ma-tran--__tabbed_1_1"' in out
     assert 'marker-end="url(#ma-tran--arrow)"' in out
+    assert '<input name="eta" id="ma-tran--eta-1">' in out  # a widget's own field keeps its name
     assert "#only-dark" not in out and 'src="../out/a/f-light.svg"' in out  # light figures, always shown
 
 

@@ -27,7 +27,9 @@ tải [bản nén của cả trang]({ARCHIVE}) (giải nén rồi mở `index.ht
 {PLACEHOLDER}
 """
 
-ID_ATTRIBUTE = re.compile(r'\b(id|for|name)="([^"]+)"')
+# a tab set's radio group is named "__tabbed_N" on every page: on one page the names must differ. Other
+# names (a slider's "eta") are how a widget's script finds its own fields, within its widget
+ID_ATTRIBUTE = re.compile(r'\b(id|for|name(?=="__tabbed_))="([^"]+)"')
 ARIA_REFERENCE = re.compile(r'\b(aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 IN_PAGE_LINK = re.compile(r'href="#([^"]*)"')
 URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")  # an SVG's markers and gradients
