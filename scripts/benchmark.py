@@ -153,7 +153,7 @@ def measure_lighthouse(site, runs, figures):
     if not os.access(chromium, os.X_OK):
         raise SystemExit(f"no chromium at {chromium}: install it (apt-get install -y chromium) or --skip lighthouse")
     results = benchlighthouse.measure(site, chromium, runs=runs, say=lambda line: say("  " + line))
-    pages = [p for p in results if p != benchlighthouse.PRINT_PAGE]
+    pages = [p for p in results if p != benchlighthouse.PRINT_PAGE and "error" not in results[p]]
     figures["lighthouse_performance_min"] = min(results[p]["performance"] for p in pages)
     figures["lighthouse_tbt_max_ms"] = max(results[p]["tbt_ms"] for p in pages)
     figures["lighthouse_lcp_max_ms"] = max(results[p]["lcp_ms"] for p in pages)
