@@ -90,7 +90,12 @@ def audit(url, chromium, keep=None, timeout=300):
             shutil.copyfile(report, keep)
     if result.get("runtimeError"):
         return {"error": result["runtimeError"].get("code", "runtime error")}
-    figures = {name: result["audits"][audit_id]["numericValue"] for name, (audit_id, _) in AUDITS.items()}
+    figures = {}
+    for name, (audit_id, _) in AUDITS.items():
+        found = result["audits"][audit_id]
+        if "numericValue" not in found:  # e.g. NO_FCP: the page painted nothing in time
+            return {"error": f"{audit_id}: {found.get('errorMessage', 'no value')[:160]}"}
+        figures[name] = found["numericValue"]
     for category in CATEGORIES:
         score = result["categories"][category]["score"]
         figures[category] = None if score is None else round(score * 100)
