@@ -13,9 +13,13 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
   6. page weight, measured in chromium (scripts/pageweight.py): bytes a first visit to each page
      transfers (gzip-compressed as static hosts send text; light and dark scheme), and the most a
      second page adds; the uncompressed size is printed beside it
+  7. Lighthouse's mobile audit of every page (scripts/benchlighthouse.py: simulated slow 4G and 4x
+     CPU; per-snippet notebook pages sampled): performance, FCP, LCP, TBT, CLS, DOM size and the
+     four category scores; TBT is inflated on a busy machine (throttling is simulated from real runs)
 
 Options: --repeat N (no-change builds are repeated, the fastest is kept), --skip LIST (any of
-sequential, jupyter, notebooks-only, weight, serve), --json PATH (write the figures), --keep (leave
+sequential, jupyter, notebooks-only, weight, serve, lighthouse), --lighthouse-runs N (the worst
+run of each page counts), --json PATH (write the figures), --keep (leave
 the temporary folder).
 """
 
@@ -28,6 +32,7 @@ import tempfile
 import time
 
 
+import benchlighthouse
 import pageweight  # beside this file: `python scripts/benchmark.py` finds it, as it finds execdocs
 from benchjupyter import measure_jupyter
 from benchkit import ENV, ROOT, STAGE_LINE, TARGETS, build, fastest_builds, say, target, timed
@@ -140,10 +145,30 @@ def measure_weight(site, figures):
         target("no request leaves the site", False, ", ".join(sorted(set(result["offsite"]))[:5]))
 
 
+# --- 7: Lighthouse's mobile audit (scripts/benchlighthouse.py) ---------------------------------
+
+
+def measure_lighthouse(site, runs, figures):
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        raise SystemExit(f"no chromium at {chromium}: install it (apt-get install -y chromium) or --skip lighthouse")
+    results = benchlighthouse.measure(site, chromium, runs=runs, say=lambda line: say("  " + line))
+    pages = [p for p in results if p != benchlighthouse.PRINT_PAGE and "error" not in results[p]]
+    figures["lighthouse_performance_min"] = min(results[p]["performance"] for p in pages)
+    figures["lighthouse_tbt_max_ms"] = max(results[p]["tbt_ms"] for p in pages)
+    figures["lighthouse_lcp_max_ms"] = max(results[p]["lcp_ms"] for p in pages)
+    figures["lighthouse_cls_max"] = max(results[p]["cls"] for p in pages)
+    for label, holds, detail in benchlighthouse.check(results):
+        target(label, holds, detail)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="no-change builds per figure (the fastest counts)")
-    parser.add_argument("--skip", default="", help="comma list of: sequential, jupyter, notebooks-only, weight, serve")
+    parser.add_argument(
+        "--skip", default="", help="comma list of: sequential, jupyter, notebooks-only, weight, serve, lighthouse"
+    )
+    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (the worst counts)")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -163,6 +188,9 @@ def main(argv=None):
             measure_weight(os.path.join(project, "site"), figures)
         if "serve" not in skip:
             measure_serve(project, figures)
+        if "lighthouse" not in skip:
+            say("Lighthouse, mobile preset, each page served as GitHub Pages serves it ...")
+            measure_lighthouse(os.path.join(project, "site"), args.lighthouse_runs, figures)
     finally:
         if args.keep:
             say(f"kept: {workspace}")

@@ -46,4 +46,6 @@ fi
 site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo 'import os; os.environ.setdefault("NO_MKDOCS_2_WARNING", "1"); os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")' \
   > "$site_packages/execdocs-quiet-banners.pth"
-npm ci --no-audit --no-fund --loglevel=error
+# production packages only (KaTeX, fonts, axe-core): Lighthouse, a dev dependency for the benchmark,
+# comes with a plain `npm ci` (scripts/benchlighthouse.py says so when it is missing)
+npm ci --omit=dev --no-audit --no-fund --loglevel=error
