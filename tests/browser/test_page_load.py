@@ -2,10 +2,7 @@
 measures the effect): the search index only once the reader opens search, and no text that moves
 when the web fonts arrive."""
 
-import pytest
-
 import browserkit
-import localsite
 
 INDEX = "search/search_index.json"
 # a long page with inline formulas, code and a figure; slow 4G and a 4x slower CPU, as Lighthouse
@@ -14,24 +11,6 @@ SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "u
 LAYOUT_SHIFT = """window.__shift = 0;
 new PerformanceObserver(list => { for (const e of list.getEntries()) window.__shift += e.value; })
   .observe({type: "layout-shift", buffered: true});"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = browserkit.chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=browserkit.FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def served(browser, site):
-    server = localsite.SiteServer(site)
-    yield server.url
-    server.close()
 
 
 def _requests(page):

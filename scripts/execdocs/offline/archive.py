@@ -40,7 +40,13 @@ def file_link(url):
     return url
 
 
+# a font preload is a CORS request, which a page opened from the disk may not make (it fails and
+# is reported); the stylesheets still load the same fonts
+FONT_PRELOAD = re.compile(r'\s*<link rel="preload"[^>]*\bas="font"[^>]*>')
+
+
 def _file_links(text):
+    text = FONT_PRELOAD.sub("", text)
     return LINK.sub(lambda m: f'{m.group(1)}="{file_link(m.group(2))}"', text)
 
 
