@@ -16,7 +16,7 @@ import unicodedata
 import yaml
 
 SECTION = "Trang tổng hợp"
-PER_PART = 10  # pages per nav subsection, so no nav level grows with the site
+PER_PART, PER_CHAPTER = 10, 50  # pages per nav part and per chapter: nested, as a big site's nav is
 EDIT_MARK = "OFFSET = "
 
 SENTENCES = [
@@ -110,11 +110,15 @@ Tổng tính được là ${{{{ {name}.value:.4f }}}}$, và trung bình của n�
 
 
 def nav_section(pages):
-    parts = []
-    for start in range(0, pages, PER_PART):
-        items = [{f"Bài {i + 1}": page_file(i)} for i in range(start, min(start + PER_PART, pages))]
-        parts.append({f"Phần {start // PER_PART + 1}": items})
-    return {SECTION: parts}
+    """Chapters of PER_CHAPTER pages, in parts of PER_PART: nested as a real site's nav would be."""
+    chapters = []
+    for first in range(0, pages, PER_CHAPTER):
+        parts = []
+        for start in range(first, min(first + PER_CHAPTER, pages), PER_PART):
+            items = [{f"Bài {i + 1}": page_file(i)} for i in range(start, min(start + PER_PART, pages))]
+            parts.append({f"Phần {start // PER_PART + 1}": items})
+        chapters.append({f"Chương {first // PER_CHAPTER + 1}": parts})
+    return {SECTION: chapters}
 
 
 def add_content(project, pages, snippets):
