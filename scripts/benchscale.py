@@ -69,7 +69,7 @@ def snippet_seconds(project, name):
         return json.load(fh)["snippets"][name]["seconds"]
 
 
-def measure_factor(workspace, k, repeat, edits, really_cold):
+def measure_factor(workspace, k, repeat, edits, really_cold, before_edits=None):
     folder = os.path.join(workspace, f"k{k}")
     project, names = make_project(folder, k, really_cold)
     site = os.path.join(project, "site")
@@ -81,6 +81,8 @@ def measure_factor(workspace, k, repeat, edits, really_cold):
     say(f"  cold {row['cold_s']:.1f} s ({row['pages']} built pages); {repeat} no-change builds ...")
     row["nochange_s"], row["nochange_cpu_s"] = min(cpu_build(project, site)[:2] for _ in range(repeat))
     say(f"  no-change {row['nochange_s']:.2f} s (CPU {row['nochange_cpu_s']:.2f} s); {edits} one-edit builds ...")
+    if before_edits is not None:  # while the site is as first built
+        before_edits(project)
     best = None
     for offset in range(1, edits + 1):
         edited = synthsite.edit_snippet(project, 0, offset)
@@ -89,7 +91,6 @@ def measure_factor(workspace, k, repeat, edits, really_cold):
         best = trial if best is None or trial[0] < best[0] else best
     row["onedit_s"], row["onedit_cpu_s"], row["onedit_stage_s"], row["onedit_snippet_s"] = best
     synthsite.edit_snippet(project, 0, 0)  # back to the stored run: the site as first built
-    build(project, site)
     say(
         f"  one-edit {row['onedit_s']:.2f} s (snippet stage {row['onedit_stage_s']:.2f} s, "
         f"the snippet itself {row['onedit_snippet_s']:.2f} s)"
@@ -213,31 +214,41 @@ def report(rows, figures):
     )
 
 
+def check_shards(workspace, project, k, really_cold):
+    say(f"  shard/merge at k={k}: two shards, merged, built with DOCS_RUN_SNIPPETS=false ...")
+    cache = None if really_cold else os.path.join(ROOT, "_build", "cache")  # as for the one-machine build
+    _, merged_site, times = shard_and_merge(os.path.join(workspace, f"k{k}"), project, cache=cache)
+    compared, differences = compare_sites(os.path.join(project, "site"), merged_site)
+    say("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in times.items()))
+    say(f"  {compared} HTML pages compared, {len(differences)} differ")
+    for line in differences[:10]:
+        say("    " + line)
+    target(
+        f"two shards merged give the one-machine pages at {k}x",
+        compared > 0 and not differences,
+        f"{compared} HTML pages compared byte for byte, {len(differences)} differ",
+    )
+    return times
+
+
 def measure_scale(factors, repeat, edits, figures, really_cold=False, shards=True, keep=False):
+    """Measure each factor; at the largest, the shard/merge check runs after the no-change builds
+    (the site as first built is the one-machine reference), before the edits."""
     workspace = tempfile.mkdtemp(prefix="docs-benchscale-")
     rows = []
     try:
-        project = None
         for k in factors:
-            row, project = measure_factor(workspace, k, repeat, edits, really_cold)
+            hook = None
+            if shards and k == factors[-1]:
+
+                def hook(project, k=k):
+                    times = check_shards(workspace, project, k, really_cold)
+                    for step, seconds in times.items():
+                        figures[f"scale_shard_{step.replace(' ', '_').replace('/', 'of')}_s"] = seconds
+
+            row, _ = measure_factor(workspace, k, repeat, edits, really_cold, before_edits=hook)
             rows.append(row)
         report(rows, figures)
-        if shards:
-            k = factors[-1]
-            say(f"\nshard/merge at k={k}: two shards, merged, built with DOCS_RUN_SNIPPETS=false ...")
-            cache = None if really_cold else os.path.join(ROOT, "_build", "cache")  # as for the one-machine build
-            merged, merged_site, times = shard_and_merge(os.path.join(workspace, f"k{k}"), project, cache=cache)
-            compared, differences = compare_sites(os.path.join(project, "site"), merged_site)
-            for step, seconds in times.items():
-                figures[f"scale_shard_{step.replace(' ', '_').replace('/', 'of')}_s"] = seconds
-            say("  " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in times.items()))
-            for line in differences[:10]:
-                say("    " + line)
-            target(
-                f"two shards merged give the one-machine pages at {k}x",
-                compared > 0 and not differences,
-                f"{compared} HTML pages compared byte for byte, {len(differences)} differ",
-            )
     finally:
         if keep:
             say(f"kept: {workspace}")
