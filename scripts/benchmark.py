@@ -16,11 +16,14 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
   7. Lighthouse's mobile audit of every page (scripts/benchlighthouse.py: simulated slow 4G and 4x
      CPU; per-snippet notebook pages sampled): performance, FCP, LCP, TBT, CLS, DOM size and the
      four category scores; TBT is inflated on a busy machine (throttling is simulated from real runs)
+  8. scale (scripts/benchscale.py): a synthetic site of ~50·k generated pages and ~40·k small snippets
+     for each k of --scale-factors; cold, no-change and one-edit builds, their growth against the
+     number of pages, and two shards merged against one build at the largest k
 
 Options: --repeat N (no-change builds are repeated, the fastest is kept), --skip LIST (any of
-sequential, jupyter, notebooks-only, weight, serve, lighthouse), --lighthouse-runs N (the worst
-run of each page counts), --json PATH (write the figures), --keep (leave
-the temporary folder).
+sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale), --lighthouse-runs N (the worst
+run of each page counts), --scale-factors LIST (default 1,3,10), --json PATH (write the figures),
+--keep (leave the temporary folder).
 """
 
 import argparse
@@ -33,6 +36,7 @@ import time
 
 
 import benchlighthouse
+import benchscale
 import pageweight  # beside this file: `python scripts/benchmark.py` finds it, as it finds execdocs
 from benchjupyter import measure_jupyter
 from benchkit import ENV, ROOT, STAGE_LINE, TARGETS, build, fastest_builds, say, target, timed
@@ -166,9 +170,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="no-change builds per figure (the fastest counts)")
     parser.add_argument(
-        "--skip", default="", help="comma list of: sequential, jupyter, notebooks-only, weight, serve, lighthouse"
+        "--skip",
+        default="",
+        help="comma list of: sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale",
     )
     parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (the worst counts)")
+    parser.add_argument(
+        "--scale-factors", default="1,3,10", help="synthetic site sizes for part 8 (default: %(default)s)"
+    )
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -191,6 +200,10 @@ def main(argv=None):
         if "lighthouse" not in skip:
             say("Lighthouse, mobile preset, each page served as GitHub Pages serves it ...")
             measure_lighthouse(os.path.join(project, "site"), args.lighthouse_runs, figures)
+        if "scale" not in skip:
+            say("scale: synthetic sites of ~50·k pages and ~40·k snippets (scripts/benchscale.py) ...")
+            factors = sorted(int(k) for k in args.scale_factors.split(","))
+            benchscale.measure_scale(factors, max(3, args.repeat // 3), 3, figures, keep=args.keep)
     finally:
         if args.keep:
             say(f"kept: {workspace}")

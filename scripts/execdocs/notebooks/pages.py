@@ -82,19 +82,40 @@ def overview(names, repo_url, pages_of, titles=None, lesson_pages=()):
     return "\n".join(lines) + "\n"
 
 
-def nav_section(names, pages_of, titles):
-    """The nav section: the overview, then the notebooks grouped under the page that uses them
-    (pages in nav order; `titles` maps page file to nav title), then any unused ones."""
+def nav_section(names, pages_of, titles, nav=None):
+    """The nav section: the overview, then the notebooks grouped under the page that uses them,
+    then any unused ones. The groups sit in the same sections as their pages in `nav` (in nav
+    order; `titles` maps page file to nav title): each notebook page shows its siblings in the nav,
+    so a flat list of one group per lesson would make every notebook page grow with the site."""
     groups = {page: [] for page in titles}
     other = []
     for name in names:
         used = [p for p in pages_of.get(name, ()) if p in groups]
         (groups[used[0]] if used else other).append({name: page_uri(name)})
     section = [{"Tổng quan": OVERVIEW}]
-    section += [{titles[page]: items} for page, items in groups.items() if items]
+    if nav is None:
+        section += [{titles[page]: items} for page, items in groups.items() if items]
+    else:
+        section += _mirrored(nav, groups, set())
     if other:
         section.append({"Khác": other})
     return {SECTION: section}
+
+
+def _mirrored(nav, groups, placed):
+    """The non-empty groups laid out as `nav` lays out their pages (each page's group once)."""
+    found = []
+    for item in nav or []:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str) and groups.get(value) and value not in placed:
+                    placed.add(value)
+                    found.append({title: groups[value]})
+                elif isinstance(value, list):
+                    inner = _mirrored(value, groups, placed)
+                    if inner:
+                        found.append({title: inner})
+    return found
 
 
 def _nav_titles(nav):
@@ -171,7 +192,7 @@ class NotebookSection:
         """Replace the nav entry for the overview page by the section of every snippet's notebook."""
         for index, item in enumerate(config.nav or []):
             if isinstance(item, dict) and list(item.values()) == [OVERVIEW]:
-                config.nav[index] = nav_section(self.names, self.pages_of, self.titles)
+                config.nav[index] = nav_section(self.names, self.pages_of, self.titles, config.nav)
 
     def add_files(self, files, config, out_root, src_dir, lessons_dir, root, store):
         """Write the notebooks and add each snippet's as a page and a download, each lesson's as a
