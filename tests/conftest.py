@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -101,17 +102,35 @@ def read_page(site_dir, page):
         return fh.read()
 
 
-def copy_project(destination, with_cache=True):
-    """A throwaway copy of the project: sources, node_modules by link, and the snippet cache."""
-    return localsite.copy_project(ROOT, destination, cache=os.path.join(BUILD, "cache") if with_cache else None)
+# What a build keeps in _build besides the snippet cache; never the screenshots or the offline zip.
+BUILD_LEFT_OUT = ("cache", "screenshots", "offline-*.zip", "parity.json")
+
+
+def copy_project(destination, with_cache=True, warm=False):
+    """A throwaway copy of the project: sources, node_modules by link, and the snippet cache.
+
+    warm: also the project's _build as the session left it (outputs, rendered formulas and code,
+    converted notebooks, text checks), so a build of the copy redoes only what the test changed.
+    Every one of those stores is keyed by content, so a copy that changes a file misses only
+    there; tests of what a cold build does leave it off."""
+    destination = localsite.copy_project(ROOT, destination, cache=os.path.join(BUILD, "cache") if with_cache else None)
+    if warm:
+        shutil.copytree(
+            BUILD,
+            os.path.join(destination, "_build"),
+            ignore=shutil.ignore_patterns(*BUILD_LEFT_OUT),
+            dirs_exist_ok=True,
+        )
+    return destination
 
 
 @pytest.fixture
 def warm_copy(outputs, tmp_path):
-    """copy_project with the real project's snippet cache, so its first build runs no unchanged snippet."""
+    """copy_project with the real project's snippet cache, so its first build runs no unchanged
+    snippet; warm=True: and with the rest of its _build (see copy_project)."""
 
-    def make(name="project"):
-        return copy_project(str(tmp_path / name), with_cache=True)  # `outputs` filled the cache first
+    def make(name="project", warm=False):
+        return copy_project(str(tmp_path / name), with_cache=True, warm=warm)  # `outputs` filled the cache first
 
     return make
 

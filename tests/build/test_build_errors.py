@@ -57,7 +57,7 @@ def test_rendered_formulas_are_cached_by_text(renderer, tmp_path):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return copy_project(str(tmp_path_factory.mktemp("copy") / "project"))
+    return copy_project(str(tmp_path_factory.mktemp("copy") / "project"), warm=True)
 
 
 def test_bad_formula_in_a_page_stops_the_build(project, tmp_path):

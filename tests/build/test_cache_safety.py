@@ -133,7 +133,7 @@ def test_two_runs_at_once_both_succeed_and_agree(project):
 def test_two_site_builds_at_once_both_succeed(tmp_path, warm_copy):
     from conftest import mkdocs_build
 
-    project = warm_copy()
+    project = warm_copy(warm=True)
     shutil.rmtree(os.path.join(project, "_build", "cache", "train_loop"))  # one snippet really runs
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     builds = [

@@ -94,7 +94,7 @@ def test_workflow_tests_pull_requests_and_deploys_main_to_gh_pages():
 
 def test_a_page_and_a_snippet_from_the_templates_build(tmp_path, warm_copy):
     """What the contribute page tells a newcomer to do, done literally."""
-    project = warm_copy()
+    project = warm_copy(warm=True)
     shutil.copy(os.path.join(ROOT, "templates", "snippet.py"), os.path.join(project, "snippets", "newcomer_square.py"))
     with open(os.path.join(ROOT, "templates", "page.md"), encoding="utf-8") as fh:
         page = fh.read().replace("ten_snippet", "newcomer_square")

@@ -19,7 +19,7 @@ PAGE = "docs/vong-lap-huan-luyen.md"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, outputs):
-    root = copy_project(str(tmp_path_factory.mktemp("planted") / "project"))  # with the cache `outputs` filled
+    root = copy_project(str(tmp_path_factory.mktemp("planted") / "project"), warm=True)  # `outputs` filled the cache
     done = mkdocs_build(root, os.path.join(root, "site"))
     assert done.returncode == 0, done.stderr
     return root

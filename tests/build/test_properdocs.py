@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT
 
 PROPERDOCS = os.path.join(os.path.dirname(sys.executable), "properdocs")
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')  # names the tool that built the page
@@ -28,9 +28,8 @@ def files_of(site):
     return found
 
 
-def test_mkdocs_and_properdocs_build_the_same_pages(outputs, tmp_path):
-    with_mkdocs = mkdocs_build(ROOT, str(tmp_path / "mkdocs"))
-    assert with_mkdocs.returncode == 0, with_mkdocs.stderr
+def test_mkdocs_and_properdocs_build_the_same_pages(site, tmp_path):
+    """site: the session's `mkdocs build` of the project; ProperDocs builds it again."""
     with_properdocs = subprocess.run(
         [PROPERDOCS, "build", "--strict", "-f", "mkdocs.yml", "--site-dir", str(tmp_path / "properdocs")],
         cwd=ROOT,
@@ -40,7 +39,7 @@ def test_mkdocs_and_properdocs_build_the_same_pages(outputs, tmp_path):
     )
     assert with_properdocs.returncode == 0, with_properdocs.stderr
     assert "snippets: 0 ran" in with_properdocs.stderr  # the same plugin ran, from the same cache
-    a, b = files_of(str(tmp_path / "mkdocs")), files_of(str(tmp_path / "properdocs"))
+    a, b = files_of(site), files_of(str(tmp_path / "properdocs"))
     assert sorted(a) == sorted(b)
     assert len(a) > 100
     differing = [path for path in a if a[path] != b[path]]
