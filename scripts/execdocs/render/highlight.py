@@ -36,9 +36,7 @@ def lighten(html):
 class HighlightCache:
     def __init__(self, path):
         self.store = ResultStore(path)
-        self.versions = (
-            f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}, {MARKUP}"
-        )
+        self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}, {MARKUP}"
 
     def highlight(self, original, code, lexer, formatter, outfile=None):
         if outfile is not None:
