@@ -8,7 +8,7 @@ rewrites that keep both what is seen and what a screen reader reads:
   `<math>` element reads the same without them (an `<math>` is an inferred `<mrow>`).
 - the layout: a space KaTeX writes as an empty `<span class="mspace" style="margin-right:X">`
   next to a symbol of plain text (`=`, `+`, `,`) becomes a margin of that symbol's own span: the
-  same advance on the same line, one element fewer (about one formula element in thirteen).
+  same advance on the same line, one element fewer (about one layout element in fifteen).
 """
 
 import re
