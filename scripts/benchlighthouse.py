@@ -26,7 +26,8 @@ import tempfile
 from localsite import SiteServer, site_pages  # beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LIGHTHOUSE = os.path.join(ROOT, "node_modules", ".bin", "lighthouse")
+# LIGHTHOUSE: another installation (e.g. one made with `npm i --no-save lighthouse@12.2.3` elsewhere)
+LIGHTHOUSE = os.environ.get("LIGHTHOUSE") or os.path.join(ROOT, "node_modules", ".bin", "lighthouse")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
 PRINT_PAGE = "ban-in/"

@@ -259,7 +259,7 @@ def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
         cache = HighlightCache(path)
         patches.route_highlighting(cache)
         fresh = render(block)
-        assert '<span class="n">x</span>' in fresh
+        assert '<code>x <span class="o">=</span> <span class="mi">1</span>' in fresh  # a name is bare text
         cache.store.save()
         with open(path, encoding="utf-8") as fh:
             stored = json.load(fh)

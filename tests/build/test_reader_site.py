@@ -161,17 +161,18 @@ def test_heading_anchors_keep_d_and_drop_only_diacritics(site):
 
 
 def test_every_figure_in_every_page_carries_the_size_of_its_svg(site):
-    """No layout shift: every <img> of a snippet figure has width and height, in the SVG's own ratio."""
+    """No layout shift: every <img> of every page has width and height; a snippet figure's are in
+    the SVG's own ratio."""
     from execdocs.render.figures import svg_size
 
     checked = 0
     for path, text in _pages(site):
         for tag in re.findall(r"<img\b[^>]*>", text):
+            width, height = re.search(r'\bwidth="(\d+)"', tag), re.search(r'\bheight="(\d+)"', tag)
+            assert width and height, f"{path}: {tag}"
             source = re.search(r'src="((?:\.\./)*out/[^"#]+)', tag)
             if not source:
                 continue
-            width, height = re.search(r'\bwidth="(\d+)"', tag), re.search(r'\bheight="(\d+)"', tag)
-            assert width and height, f"{path}: {tag}"
             folder = os.path.dirname(os.path.join(site, path))
             real = svg_size(os.path.normpath(os.path.join(folder, source.group(1))))
             assert abs(int(width.group(1)) / int(height.group(1)) - real[0] / real[1]) < 0.01, f"{path}: {tag}"

@@ -6,17 +6,37 @@ function of the code, the lexer's and the formatter's classes and options, and t
 versions; its result is kept in a ResultStore under a key of exactly those (only the blocks the
 last build used are kept). pymdownx.highlight offers no hook for this, so execdocs.patches routes
 its call through `HighlightCache.highlight`.
+
+The kept HTML is also lighter than Pygments': a token whose class the theme gives no look of its
+own (PLAIN_TOKENS) is written as bare text, not one <span> each. Names are a third of all tokens,
+and on long pages the browser's style and layout time grows with the element count (issue 18).
 """
 
+import re
 from importlib.metadata import version
 
 from execdocs.store import ResultStore, content_key
+
+# Pygments classes that look exactly like the code around them in Material's theme (both schemes):
+# `.n` (names) is coloured --md-code-hl-name-color, which is --md-code-fg-color, the code's own
+# colour; `.w` (whitespace) has no rule. tests/browser checks the computed style of both.
+PLAIN_TOKENS = ("n", "w")
+PLAIN_SPAN = re.compile(r'<span class="(?:%s)">([^<]*)</span>' % "|".join(PLAIN_TOKENS))
+# Pygments opens <pre> with an empty <span> so that a parser keeps a leading blank line; where
+# pymdownx puts <code> right after it, <code> does that job already
+EMPTY_SPAN = re.compile(r"(<pre\b[^>]*>)<span></span>(?=<code\b)")
+MARKUP = "plain tokens unwrapped: 2"  # part of the key: a change of lighten() re-renders every block
+
+
+def lighten(html):
+    """Pygments' HTML with the spans that change nothing on screen removed."""
+    return EMPTY_SPAN.sub(r"\1", PLAIN_SPAN.sub(r"\1", html))
 
 
 class HighlightCache:
     def __init__(self, path):
         self.store = ResultStore(path)
-        self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}"
+        self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}, {MARKUP}"
 
     def highlight(self, original, code, lexer, formatter, outfile=None):
         if outfile is not None:
@@ -24,7 +44,7 @@ class HighlightCache:
         key = self.key(code, lexer, formatter)
         html = self.store.get(key)
         if html is None:
-            html = original(code, lexer, formatter)
+            html = lighten(original(code, lexer, formatter))
         self.store.keep(key, html)
         return html
 

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import threading
 
+from execdocs.render import mathmarkup
 from execdocs.store import ResultStore, content_key
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "katex_render.js")
@@ -114,7 +115,7 @@ class KatexRenderer:
 
     def render(self, tex, display):
         """(html, None) or (None, KaTeX's error message)."""
-        key = content_key(self.version, int(display), tex)
+        key = content_key(self.version, mathmarkup.MARKUP, int(display), tex)
         rendered = self.store.get(key)
         if rendered is None:
             if self.process is None:
@@ -127,7 +128,7 @@ class KatexRenderer:
             answer = self._answer(f"rendering {tex[:60]!r}")
             if "error" in answer:
                 return None, answer["error"]
-            rendered = answer["html"]
+            rendered = mathmarkup.lighten(answer["html"])
         self.store.keep(key, rendered)
         return rendered, None
 
