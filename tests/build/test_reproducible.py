@@ -9,7 +9,6 @@ import filecmp
 import json
 import os
 import re
-import shutil
 import zipfile
 
 from conftest import BUILD, copy_project, mkdocs_build

@@ -4,7 +4,6 @@ benchmark (scripts/benchscale.py) measures the real ones; nothing here is timed.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -12,8 +11,7 @@ import pytest
 
 import benchscale
 import synthsite
-from conftest import BUILD, ROOT, mkdocs_build, read_page
-from localsite import copy_project
+from conftest import BUILD, copy_project, mkdocs_build, read_page
 
 PAGES, SNIPPETS = 4, 3
 
@@ -23,8 +21,7 @@ def tiny(tmp_path_factory, outputs):
     """A project copy with the synthetic content, every stored result of the real build restored
     (so only the new pages and snippets are new work), built once."""
     folder = tmp_path_factory.mktemp("synth")
-    project = copy_project(ROOT, str(folder / "project"))
-    shutil.copytree(BUILD, os.path.join(project, "_build"))
+    project = copy_project(str(folder / "project"), warm=True)
     names = synthsite.add_content(project, PAGES, SNIPPETS)
     site = str(folder / "site")
     done = mkdocs_build(project, site)
