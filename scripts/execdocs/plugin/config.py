@@ -18,6 +18,8 @@ class ExecDocsConfig(base.Config):
     run_snippets = c.Type(bool, default=True)
     # Fork each snippet from a warm worker that imported torch once; False: a fresh Python each.
     warm_worker = c.Type(bool, default=True)
+    # Reuse a page's Markdown rendered to HTML while none of its inputs changed (render/pagestore.py).
+    page_store = c.Type(bool, default=True)
     # Outputs, caches and stores, relative to mkdocs.yml's folder.
     build_dir = c.Type(str, default="_build")
     snippets_dir = c.Type(str, default="snippets")

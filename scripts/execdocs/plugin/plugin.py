@@ -26,6 +26,7 @@ from execdocs.offline import archive, printpage
 from execdocs.plugin.config import ExecDocsConfig
 from execdocs.render import figures, fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
+from execdocs.render.pagestore import PageStore
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
 from execdocs.run.limits import cut_outputs
@@ -43,6 +44,18 @@ class _QuietNotebookInfo(logging.Filter):
 
     def filter(self, record):
         return record.levelno > logging.INFO
+
+
+class _WarningCount(logging.Handler):
+    """Counts the warnings of a build, as MkDocs' strict mode does: a build that --strict fails
+    does not save the page store."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
 
 
 def _fail(message):
@@ -70,6 +83,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.searched = {}  # page src_uri -> its real content while search reads the searchable one
         self.rendered = {}  # page src_uri -> its rendered content, for the print page
         self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
+        self.warnings = _WarningCount()
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -86,7 +100,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         if self.stores is None:  # loaded once per process: under serve they serve every rebuild
             self.text_checks = CheckStore(os.path.join(self.build_dir, "textchecks.json"))
             self.highlight = HighlightCache(os.path.join(self.build_dir, "highlight.json"))
+            self.pages = PageStore(os.path.join(self.build_dir, "pages.json"), self.highlight)
             self.stores = {
+                "pages": self.pages.store,
                 "textchecks": self.text_checks.results,
                 "highlight": self.highlight.store,
                 "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
@@ -94,6 +110,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             }
         try:
             patches.route_highlighting(self.highlight)
+            patches.route_page_rendering(self.pages if self.config.page_store else None)
         except patches.PatchError as error:
             _fail(str(error))
         if self.serving and self.config.run_snippets and self.config.warm_worker:
@@ -132,6 +149,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.notebook_pages.clear()
         for store in self.stores.values():
             store.start_build()
+        self.pages.start_build()
+        self.warnings.count = 0
+        logging.getLogger("mkdocs").addHandler(self.warnings)
         spellings = self.terminology.spelling
         _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks, spellings=spellings))
         if self.config.run_snippets:
@@ -274,10 +294,16 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self._close_katex(save=True)
         for name in ("highlight", "notebooks", "notebook-css"):
             self.stores[name].save()
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.config.page_store:
+            log.info(self.pages.summary())
+            if not (config.strict and self.warnings.count):  # stored warnings are emitted again, but
+                self.stores["pages"].save()  # a build that fails keeps nothing of its own
         if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
             archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
 
     def on_build_error(self, *, error):
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         self._close_katex(save=False)  # nothing of a failed build is kept
         sitechecks.discard_site(self.site_dir)
 

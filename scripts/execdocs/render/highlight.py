@@ -16,6 +16,7 @@ from execdocs.store import ResultStore, content_key
 class HighlightCache:
     def __init__(self, path):
         self.store = ResultStore(path)
+        self.recording = None  # a list that collects the keys used, while the page store renders a page
         self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}"
 
     def highlight(self, original, code, lexer, formatter, outfile=None):
@@ -26,7 +27,16 @@ class HighlightCache:
         if html is None:
             html = original(code, lexer, formatter)
         self.store.keep(key, html)
+        if self.recording is not None:
+            self.recording.append(key)
         return html
+
+    def keep(self, keys):
+        """Keep the blocks of a page reused from the page store, for the day it changes."""
+        for key in keys:
+            html = self.store.used.get(key, self.store.get(key))
+            if html is not None:
+                self.store.keep(key, html)
 
     def key(self, code, lexer, formatter):
         inline = repr(getattr(formatter, "pymdownx_inline", None))
