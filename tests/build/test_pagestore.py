@@ -14,7 +14,14 @@ import pytest
 from conftest import BUILD, MKDOCS, copy_project, mkdocs_build, read_page
 
 # content-keyed stores of the real project: a copy that starts with them builds in seconds
-WARM_STORES = ("katex.json", "highlight.json", "textchecks.json", "notebooks.json", "notebook-css.json", "jupyter-cache")
+WARM_STORES = (
+    "katex.json",
+    "highlight.json",
+    "textchecks.json",
+    "notebooks.json",
+    "notebook-css.json",
+    "jupyter-cache",
+)
 NO_RUN = {"DOCS_RUN_SNIPPETS": "false"}  # edited outputs in _build/out stay as edited
 SUMMARY = re.compile(r"pages: (\d+) rendered, (\d+) from the page store")
 
@@ -132,7 +139,11 @@ def test_a_failed_build_saves_no_page(project):
     store = os.path.join(project, "_build", "pages.json")
     with open(store, "rb") as fh:
         before = fh.read()
-    edit(os.path.join(project, "docs", "toi-uu.md"), "\n\n", "\n\nMột câu mới. Xem [trang không có](khong-co-trang.md).\n\n")
+    edit(
+        os.path.join(project, "docs", "toi-uu.md"),
+        "\n\n",
+        "\n\nMột câu mới. Xem [trang không có](khong-co-trang.md).\n\n",
+    )
     done, counts = build(project)
     assert done.returncode != 0 and counts[0] == 1
     with open(store, "rb") as fh:
