@@ -19,7 +19,7 @@ from execdocs import patches
 from execdocs.check import site as sitechecks
 from execdocs.check.text import CheckStore, UnreadableText
 from execdocs.notebooks import assets as notebookassets
-from execdocs.notebooks import csspurge, lessons
+from execdocs.notebooks import csspurge, jupyterpages, lessons
 from execdocs.notebooks.lessons import LessonError
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
 from execdocs.offline import archive, printpage
@@ -73,6 +73,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
     def __init__(self):
         self.worker = WarmWorker()
         self.stores = None  # {name: ResultStore}, made on the first build of this process
+        self.jupyter = None  # a jupyterpages.NotebookPages when mkdocs.yml sets notebook_pages
         self.root = self.build_dir = self.out_root = self.snippets_dir = self.site_dir = None
         self.serving = False
         self.notebooks = None
@@ -108,6 +109,14 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
                 "notebook-css": ResultStore(os.path.join(self.build_dir, "notebook-css.json")),
             }
+            if self.config.notebook_pages is not None:
+                try:
+                    self.jupyter = jupyterpages.NotebookPages(
+                        self.config.notebook_pages, os.path.join(self.build_dir, "notebook-pages.json")
+                    )
+                except jupyterpages.NotebookPagesError as error:
+                    _fail(str(error))
+                self.stores["notebook-pages"] = self.jupyter.store
         try:
             patches.route_highlighting(self.highlight)
             patches.route_page_rendering(self.pages if self.config.page_store else None)
@@ -198,6 +207,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 os.path.join(self.build_dir, "lesson-notebooks"),
                 self.root,
                 self.stores["notebooks"],
+                jupyterpages.NotebookPageFile if self.jupyter else None,
             )
         except (LessonError, values.ValueError_) as error:
             _fail(str(error))
@@ -212,6 +222,11 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         # a real zip is written after the build (on_post_build); this one only lets pages link to it
         files.append(File.generated(config, printpage.ARCHIVE, content=archive.placeholder()))
         return files
+
+    def on_pre_page(self, page, *, config, files):
+        if self.jupyter is not None and is_notebook(page):
+            page.render = lambda config, files: self.jupyter.render(page)
+        return page
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if is_notebook(page):
@@ -292,8 +307,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             store=self.stores["notebook-css"],
         )
         self._close_katex(save=True)
-        for name in ("highlight", "notebooks", "notebook-css"):
-            self.stores[name].save()
+        for name in ("highlight", "notebooks", "notebook-css", "notebook-pages"):
+            if name in self.stores:
+                self.stores[name].save()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.config.page_store:
             log.info(self.pages.summary())
