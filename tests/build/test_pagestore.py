@@ -1,6 +1,8 @@
-"""The page store (execdocs/render/pagestore.py): a page reused from it is the page a fresh render
-makes, byte for byte; any change to what the page is made of renders it again; a broken link still
-fails the strict build when the page comes from the store; a failed build saves nothing."""
+"""The page store (execdocs/render/pagestore.py) and the notebook-pages store
+(execdocs/notebooks/jupyterpages.py): a page reused from them is the page a fresh render makes,
+byte for byte, and a no-change build imports no notebook converter; any change to what the page
+is made of renders it again; a broken link still fails the strict build when the page comes from
+the store; a failed build saves nothing."""
 
 import filecmp
 import json
@@ -8,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -20,7 +23,7 @@ WARM_STORES = (
     "textchecks.json",
     "notebooks.json",
     "notebook-css.json",
-    "jupyter-cache",
+    "notebook-pages.json",
 )
 NO_RUN = {"DOCS_RUN_SNIPPETS": "false"}  # edited outputs in _build/out stay as edited
 SUMMARY = re.compile(r"pages: (\d+) rendered, (\d+) from the page store")
@@ -72,13 +75,26 @@ def edit(path, old, new):
         fh.write(text.replace(old, new, 1))
 
 
-def test_pages_from_the_store_are_byte_identical_to_fresh_renders(project):
-    done, (rendered, reused) = build(project)
+def test_pages_from_the_stores_are_byte_identical_to_fresh_renders(project):
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", MKDOCS, "build", "--strict", "--site-dir", os.path.join(project, "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert done.returncode == 0, done.stderr
+    rendered, reused = map(int, SUMMARY.search(done.stderr).groups())
     assert rendered == 0 and reused >= 28  # every Markdown page came from the store
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "mkdocs.structure.pages" in imported  # the list is real
+    # every notebook page came from the notebook-pages store: neither nbconvert nor jupytext is imported
+    assert not {m for m in imported if m.split(".")[0] in ("nbconvert", "mkdocs_jupyter", "jupytext", "nbformat")}
+    for store in ("pages.json", "notebook-pages.json"):
+        os.remove(os.path.join(project, "_build", store))
     fresh, counts = build(project, "fresh", {"DOCS_PAGE_STORE": "false"})
     assert fresh.returncode == 0, fresh.stderr
-    assert counts is None  # the store was off: every page rendered by MkDocs itself
+    assert counts is None  # the store was off: every page rendered by MkDocs itself, every notebook converted
     compared = 0
     for folder, _, names in os.walk(os.path.join(project, "site")):
         for name in names:
