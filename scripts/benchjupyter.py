@@ -86,7 +86,8 @@ def measure_jupyter(project, names, repeat, figures, skip):
         **KERNEL_ENV,
         "DOCS_RUN_SNIPPETS": "false",
         "DOCS_PAGE_STORE": "false",
-        "PYTHONPATH": os.path.join(jupyter, "snippets"),
+        # sitekit for the kernels; execdocs of the copy (not an installed one from another checkout)
+        "PYTHONPATH": os.pathsep.join([os.path.join(jupyter, "snippets"), os.path.join(jupyter, "scripts")]),
     }
     say("the same site with mkdocs-jupyter executing the notebooks: cold build ...")
     figures["jupyter_cold_build_s"], _ = build(jupyter, os.path.join(jupyter, "site"), jupyter_env)
