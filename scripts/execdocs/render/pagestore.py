@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from importlib.metadata import version
 
 from execdocs.store import ResultStore, content_key
@@ -79,6 +80,7 @@ class Recording(logging.Handler):
         self.records = []
         self.seen = set()
         self.problem = None
+        self.thread = threading.get_ident()
 
     def include(self, preprocessor, path, found):
         if preprocessor.url_download:
@@ -91,7 +93,8 @@ class Recording(logging.Handler):
             self.includes.append([path, preprocessor.restrict_base_path, _relative(found), _digest(found)])
 
     def emit(self, record):
-        if id(record) not in self.seen:
+        # only the render's own lines: not those of a thread that logs meanwhile (serve's warm-up)
+        if record.thread == self.thread and id(record) not in self.seen:
             self.seen.add(id(record))
             self.records.append([record.name, record.levelno, record.getMessage()])
 
