@@ -1,34 +1,55 @@
 """The one place where execdocs changes another package's code, because it offers no hook.
 
-pymdownx.highlight calls `pygments.highlight` directly; the build routes that call through the
-highlight cache (render/highlight.py). The patch was written against the pymdown-extensions
-version below and refuses any other, with a message that says what to check, rather than risk
-a silently wrong page after an upgrade.
+- pymdownx.highlight calls `pygments.highlight` directly; the build routes that call through the
+  highlight cache (render/highlight.py).
+- MkDocs renders every page's Markdown in `Page.render`, between two plugin events; the build
+  routes that call through the page store (render/pagestore.py), and pymdownx.snippets tells the
+  page store which file each include resolved to.
+
+Each patch was written against the versions below and refuses any other, with a message that says
+what to check, rather than risk a silently wrong page after an upgrade. Under ProperDocs (the
+maintained fork of MkDocs), `mkdocs.*` imports give properdocs' modules: its version is checked.
 """
 
 from importlib.metadata import version
 
-WRITTEN_FOR = {"pymdown-extensions": "13.1"}
+WRITTEN_FOR = {"pymdown-extensions": "13.1", "mkdocs": "1.6.1", "properdocs": "1.6.7"}
+WHAT_TO_CHECK = {
+    "pymdown-extensions": (
+        "that pymdownx/highlight.py still calls `highlight(src, lexer, formatter)` from pygments, and that "
+        "pymdownx/snippets.py's SnippetPreprocessor.get_snippet_path(path) still resolves every include "
+        "(execdocs/render/pagestore.py: _resolve mirrors it)"
+    ),
+    "mkdocs": (
+        "that mkdocs/structure/pages.py's Page.render still sets exactly content, toc, _title_from_render, "
+        "present_anchor_ids and links_to_anchors (execdocs/render/pagestore.py restores those)"
+    ),
+}
+WHAT_TO_CHECK["properdocs"] = WHAT_TO_CHECK["mkdocs"].replace("mkdocs/", "properdocs/")
 
 
 class PatchError(Exception):
     """A patched package is not the version the patch was written for."""
 
 
-def check_versions():
-    for package, expected in WRITTEN_FOR.items():
-        found = version(package)
-        if found != expected:
-            raise PatchError(
-                f"execdocs/patches.py was written for {package} {expected}, but {found} is installed. "
-                f"Check that pymdownx/highlight.py still calls `highlight(src, lexer, formatter)` from "
-                f"pygments, then update WRITTEN_FOR (or pin {package}=={expected} in requirements.txt)."
-            )
+def check_version(package):
+    expected, found = WRITTEN_FOR[package], version(package)
+    if found != expected:
+        raise PatchError(
+            f"execdocs/patches.py was written for {package} {expected}, but {found} is installed. "
+            f"Check {WHAT_TO_CHECK[package]}, then update WRITTEN_FOR (or pin {package}=={expected} "
+            f"in requirements.txt)."
+        )
+
+
+def check_versions(packages=("pymdown-extensions", "mkdocs")):
+    for package in packages:
+        check_version(package)
 
 
 def route_highlighting(cache):
     """Send pymdownx.highlight's Pygments calls to cache.highlight (the latest cache given)."""
-    check_versions()
+    check_version("pymdown-extensions")
     import pymdownx.highlight as module
 
     original = getattr(module.highlight, "execdocs_original", module.highlight)
@@ -38,3 +59,35 @@ def route_highlighting(cache):
 
     highlight.execdocs_original = original
     module.highlight = highlight
+
+
+def route_page_rendering(store):
+    """Send Page.render to store.render (the latest store given; None: MkDocs' own render), and
+    tell render/pagestore.py which file each pymdownx.snippets include resolves to."""
+    from mkdocs.structure.pages import Page
+    from pymdownx.snippets import SnippetPreprocessor
+
+    from execdocs.render import pagestore
+
+    check_version("pymdown-extensions")
+    check_version(Page.__module__.split(".")[0])  # mkdocs, or properdocs under ProperDocs
+    original = getattr(Page.render, "execdocs_original", Page.render)
+    if store is None:
+        Page.render = original
+    else:
+
+        def render(self, config, files):
+            return store.render(original, self, config, files)
+
+        render.execdocs_original = original
+        Page.render = render
+
+    resolve = getattr(SnippetPreprocessor.get_snippet_path, "execdocs_original", SnippetPreprocessor.get_snippet_path)
+
+    def get_snippet_path(self, path):
+        found = resolve(self, path)
+        pagestore.included(self, path, found)
+        return found
+
+    get_snippet_path.execdocs_original = resolve
+    SnippetPreprocessor.get_snippet_path = get_snippet_path

@@ -21,7 +21,14 @@ VOLATILE_PAGES = ("bao-cao" + os.sep,)  # the execution report page shows those 
 # and text-check memos, one key per text): a page with a volatile table hashes differently in each
 # build, so their keys differ. What they were made from is compared byte for byte in the site; of
 # them, the test compares how many entries each holds.
-CONTENT_KEYED = ("jupyter-cache" + os.sep, "notebooks.json", "textchecks.json", "offline-")  # offline-KEY.zip
+# The page store holds a hash of each included output, which a volatile table changes.
+CONTENT_KEYED = (
+    "jupyter-cache" + os.sep,
+    "notebooks.json",
+    "textchecks.json",
+    "pages.json",
+    "offline-",
+)  # offline-KEY.zip
 
 
 def every_file(folder):

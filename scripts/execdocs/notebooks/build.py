@@ -10,9 +10,6 @@ import json
 import os
 import re
 
-import nbformat
-from nbformat import v4
-
 from execdocs.contract import load_result
 from execdocs.store import content_key, remove_quietly, write_if_changed
 
@@ -57,6 +54,8 @@ def _docstring(code):
 
 
 def _outputs(cell, folder, tables):
+    from nbformat import v4
+
     outputs = []
     if cell.stdout:
         outputs.append(v4.new_output("stream", name="stdout", text=cell.stdout))
@@ -74,6 +73,9 @@ def _outputs(cell, folder, tables):
 
 def build(name, folder, site_url, repo_url, pages=()):
     """The notebook (a NotebookNode) for one snippet's recorded run in `folder` (out/NAME)."""
+    import nbformat  # not imported by a build that reads every notebook back (with jsonschema: ~0.2 s)
+    from nbformat import v4
+
     result = load_result(os.path.join(folder, "result.json"))
     site_url = (site_url or "").rstrip("/") + "/"
     code_cells = result.cells
@@ -104,6 +106,12 @@ def build(name, folder, site_url, repo_url, pages=()):
     return notebook
 
 
+def text_of(notebook):
+    import nbformat
+
+    return nbformat.writes(notebook) + "\n"
+
+
 def write_all(out_root, src_dir, site_url, repo_url, pages_of, titles=None, store=None):
     """Write src_dir/notebooks/NAME/index.ipynb for every snippet output in out_root; return
     {name: text}. store (a ResultStore) remembers which inputs made each file, so a notebook whose
@@ -121,7 +129,7 @@ def write_all(out_root, src_dir, site_url, repo_url, pages_of, titles=None, stor
         texts[name] = _reuse(path, store.get(key) if store else None)
         if texts[name] is None:
             notebook = build(name, os.path.join(out_root, name), site_url, repo_url, pages)
-            texts[name] = nbformat.writes(notebook) + "\n"
+            texts[name] = text_of(notebook)
             write_if_changed(path, texts[name])
         if store:
             store.keep(key, content_key(texts[name]))

@@ -20,9 +20,6 @@ import json
 import os
 import re
 
-import nbformat
-from nbformat import v4
-
 from execdocs.contract import load_result
 from execdocs.notebooks import build as snippetbook
 from execdocs.notebooks import lessonmd
@@ -109,6 +106,8 @@ class _Notebook:
             self.markdown.append(text.strip("\n"))
 
     def _flush(self):
+        from nbformat import v4
+
         if self.markdown:
             cell = v4.new_markdown_cell("\n\n".join(self.markdown))
             if self.attachments:
@@ -117,6 +116,8 @@ class _Notebook:
         self.markdown, self.attachments = [], {}
 
     def _code(self, snippet, indices, shown, restart=False):
+        from nbformat import v4
+
         self._flush()
         cells = [snippet.cells[i] for i in indices]
         code = "\n\n\n".join(cell.code for cell in cells)
@@ -200,6 +201,9 @@ def _merge_streams(outputs):
 def build(page, markdown, out_root, root, site_url, repo_url, shown=None):
     """The notebook (a NotebookNode) of one lesson page; markdown: its source, values not yet
     filled; shown: the page's path in messages (docs/PAGE)."""
+    import nbformat  # not imported by a build that reads every notebook back (with jsonschema: ~0.2 s)
+    from nbformat import v4
+
     shown = shown or f"docs/{page}"
     text = values.substitute(markdown, out_root, shown)
     plain = lessonmd.prose(text, root, site_url, page)
@@ -284,7 +288,7 @@ def write_all(pages, docs_dir, out_root, root, src_dir, site_url, repo_url, stor
         if texts[page] is None:
             shown = f"{os.path.basename(os.path.abspath(docs_dir))}/{page}"
             notebook = build(page, markdown, out_root, root, site_url, repo_url, shown)
-            texts[page] = nbformat.writes(notebook) + "\n"
+            texts[page] = snippetbook.text_of(notebook)
             write_if_changed(path, texts[page])
         if store:
             store.keep(key, content_key(texts[page]))

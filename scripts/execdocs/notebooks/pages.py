@@ -194,10 +194,13 @@ class NotebookSection:
             if isinstance(item, dict) and list(item.values()) == [OVERVIEW]:
                 config.nav[index] = nav_section(self.names, self.pages_of, self.titles, config.nav)
 
-    def add_files(self, files, config, out_root, src_dir, lessons_dir, root, store):
+    def add_files(self, files, config, out_root, src_dir, lessons_dir, root, store, page_file=None):
         """Write the notebooks and add each snippet's as a page and a download, each lesson's as a
-        download, and the overview page."""
+        download, and the overview page. page_file: the File class of the notebook pages
+        (jupyterpages.NotebookPageFile; by default a plain File, for the mkdocs-jupyter plugin)."""
         from mkdocs.structure.files import File
+
+        page_file = page_file or File
 
         if not os.path.isdir(out_root):
             return
@@ -205,7 +208,7 @@ class NotebookSection:
         for name, text in texts.items():
             # A real file under src_dir, not File.generated: mkdocs-jupyter's page wrapper reads
             # abs_src_path through src_dir, which a generated file does not have.
-            files.append(File(page_uri(name), src_dir, config.site_dir, config.use_directory_urls))
+            files.append(page_file(page_uri(name), src_dir, config.site_dir, config.use_directory_urls))
             files.append(File.generated(config, download_uri(name), content=text))
         books = lessons.write_all(
             self.lessons, config.docs_dir, out_root, root, lessons_dir, config.site_url, config.repo_url, store

@@ -18,6 +18,11 @@ class ExecDocsConfig(base.Config):
     run_snippets = c.Type(bool, default=True)
     # Fork each snippet from a warm worker that imported torch once; False: a fresh Python each.
     warm_worker = c.Type(bool, default=True)
+    # Reuse a page's Markdown rendered to HTML while none of its inputs changed (render/pagestore.py).
+    page_store = c.Type(bool, default=True)
+    # The snippet notebooks' pages: mkdocs-jupyter's options (notebooks/jupyterpages.py), its
+    # converter imported only when a notebook changed. None: left to the mkdocs-jupyter plugin.
+    notebook_pages = c.Optional(c.Type(dict))
     # Outputs, caches and stores, relative to mkdocs.yml's folder.
     build_dir = c.Type(str, default="_build")
     snippets_dir = c.Type(str, default="snippets")

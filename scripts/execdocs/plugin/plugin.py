@@ -19,13 +19,14 @@ from execdocs import patches
 from execdocs.check import site as sitechecks
 from execdocs.check.text import CheckStore, UnreadableText
 from execdocs.notebooks import assets as notebookassets
-from execdocs.notebooks import csspurge, lessons
+from execdocs.notebooks import csspurge, jupyterpages, lessons
 from execdocs.notebooks.lessons import LessonError
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
 from execdocs.offline import archive, printpage
 from execdocs.plugin.config import ExecDocsConfig
 from execdocs.render import figures, fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
+from execdocs.render.pagestore import PageStore
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
 from execdocs.run.limits import cut_outputs
@@ -45,6 +46,18 @@ class _QuietNotebookInfo(logging.Filter):
         return record.levelno > logging.INFO
 
 
+class _WarningCount(logging.Handler):
+    """Counts the warnings of a build, as MkDocs' strict mode does: a build that --strict fails
+    does not save the page store."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
 def _fail(message):
     raise PluginError("\n" + message)
 
@@ -60,6 +73,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
     def __init__(self):
         self.worker = WarmWorker()
         self.stores = None  # {name: ResultStore}, made on the first build of this process
+        self.jupyter = None  # a jupyterpages.NotebookPages when mkdocs.yml sets notebook_pages
         self.root = self.build_dir = self.out_root = self.snippets_dir = self.site_dir = None
         self.serving = False
         self.notebooks = None
@@ -70,6 +84,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.searched = {}  # page src_uri -> its real content while search reads the searchable one
         self.rendered = {}  # page src_uri -> its rendered content, for the print page
         self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
+        self.warnings = _WarningCount()
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -86,14 +101,25 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         if self.stores is None:  # loaded once per process: under serve they serve every rebuild
             self.text_checks = CheckStore(os.path.join(self.build_dir, "textchecks.json"))
             self.highlight = HighlightCache(os.path.join(self.build_dir, "highlight.json"))
+            self.pages = PageStore(os.path.join(self.build_dir, "pages.json"), self.highlight)
             self.stores = {
+                "pages": self.pages.store,
                 "textchecks": self.text_checks.results,
                 "highlight": self.highlight.store,
                 "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
                 "notebook-css": ResultStore(os.path.join(self.build_dir, "notebook-css.json")),
             }
+            if self.config.notebook_pages is not None:
+                try:
+                    self.jupyter = jupyterpages.NotebookPages(
+                        self.config.notebook_pages, os.path.join(self.build_dir, "notebook-pages.json")
+                    )
+                except jupyterpages.NotebookPagesError as error:
+                    _fail(str(error))
+                self.stores["notebook-pages"] = self.jupyter.store
         try:
             patches.route_highlighting(self.highlight)
+            patches.route_page_rendering(self.pages if self.config.page_store else None)
         except patches.PatchError as error:
             _fail(str(error))
         if self.serving and self.config.run_snippets and self.config.warm_worker:
@@ -132,6 +158,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.notebook_pages.clear()
         for store in self.stores.values():
             store.start_build()
+        self.pages.start_build()
+        self.warnings.count = 0
+        logging.getLogger("mkdocs").addHandler(self.warnings)
         spellings = self.terminology.spelling
         _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks, spellings=spellings))
         if self.config.run_snippets:
@@ -178,6 +207,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 os.path.join(self.build_dir, "lesson-notebooks"),
                 self.root,
                 self.stores["notebooks"],
+                jupyterpages.NotebookPageFile if self.jupyter else None,
             )
         except (LessonError, values.ValueError_) as error:
             _fail(str(error))
@@ -192,6 +222,11 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         # a real zip is written after the build (on_post_build); this one only lets pages link to it
         files.append(File.generated(config, printpage.ARCHIVE, content=archive.placeholder()))
         return files
+
+    def on_pre_page(self, page, *, config, files):
+        if self.jupyter is not None and is_notebook(page):
+            page.render = lambda config, files: self.jupyter.render(page)
+        return page
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if is_notebook(page):
@@ -272,12 +307,19 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             store=self.stores["notebook-css"],
         )
         self._close_katex(save=True)
-        for name in ("highlight", "notebooks", "notebook-css"):
-            self.stores[name].save()
+        for name in ("highlight", "notebooks", "notebook-css", "notebook-pages"):
+            if name in self.stores:
+                self.stores[name].save()
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.config.page_store:
+            log.info(self.pages.summary())
+            if not (config.strict and self.warnings.count):  # stored warnings are emitted again, but
+                self.stores["pages"].save()  # a build that fails keeps nothing of its own
         if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
             archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
 
     def on_build_error(self, *, error):
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         self._close_katex(save=False)  # nothing of a failed build is kept
         sitechecks.discard_site(self.site_dir)
 

@@ -36,6 +36,7 @@ def lighten(html):
 class HighlightCache:
     def __init__(self, path):
         self.store = ResultStore(path)
+        self.recording = None  # a list that collects the keys used, while the page store renders a page
         self.versions = f"pygments {version('pygments')}, pymdown-extensions {version('pymdown-extensions')}, {MARKUP}"
 
     def highlight(self, original, code, lexer, formatter, outfile=None):
@@ -46,7 +47,16 @@ class HighlightCache:
         if html is None:
             html = lighten(original(code, lexer, formatter))
         self.store.keep(key, html)
+        if self.recording is not None:
+            self.recording.append(key)
         return html
+
+    def keep(self, keys):
+        """Keep the blocks of a page reused from the page store, for the day it changes."""
+        for key in keys:
+            html = self.store.used.get(key, self.store.get(key))
+            if html is not None:
+                self.store.keep(key, html)
 
     def key(self, code, lexer, formatter):
         inline = repr(getattr(formatter, "pymdownx_inline", None))

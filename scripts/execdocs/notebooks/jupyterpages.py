@@ -1,0 +1,102 @@
+"""The snippet notebooks' pages, converted by mkdocs-jupyter's converter only when one changed.
+
+The mkdocs-jupyter plugin imports nbconvert (and jupytext) when MkDocs loads it, about 0.7 s of
+every build, even when every notebook page comes from its cache. The site therefore does not list
+that plugin: execdocs makes each notebook a page itself (NotebookPageFile) and renders it the way
+mkdocs-jupyter 0.26.3's plugin does (its `new_render`: `convert.nb2html` for the content, its
+`_get_nb_toc_tokens` for the table of contents and the title), keeping the result in a ResultStore
+under a key of the notebook's bytes, the options and the converter's versions. mkdocs_jupyter is
+imported only for a notebook that is not in the store. The options are mkdocs-jupyter's own names,
+under `notebook_pages:` in mkdocs.yml.
+"""
+
+import json
+from importlib.metadata import PackageNotFoundError, version
+
+from mkdocs.structure.files import File
+
+from execdocs.store import ResultStore, content_key
+
+WRITTEN_FOR = "0.26.3"  # mkdocs-jupyter: the plugin code this module does the work of
+# mkdocs-jupyter's options that change a page, with its defaults (its Plugin.config_scheme)
+DEFAULTS = {
+    "execute": False,
+    "kernel_name": "",
+    "theme": "",
+    "allow_errors": True,
+    "show_input": True,
+    "no_input": False,
+    "no_prompt": False,
+    "remove_tag_config": {},
+    "highlight_extra_classes": "",
+    "include_requirejs": False,
+    "custom_mathjax_url": "",
+    "toc_depth": 6,
+    "ignore_h1_titles": False,
+}
+CONVERTER = ("mkdocs-jupyter", "nbconvert", "nbformat", "mistune", "pygments", "jupytext", "jupyterlab-pygments")
+
+
+class NotebookPagesError(Exception):
+    """An unknown option, or a mkdocs-jupyter this module was not written for."""
+
+
+class NotebookPageFile(File):
+    """A notebook that is a documentation page (its dest_path: NAME/index.html, as for Markdown)."""
+
+    def is_documentation_page(self):
+        return True
+
+
+class NotebookPages:
+    def __init__(self, options, store_path):
+        unknown = sorted(set(options) - set(DEFAULTS))
+        if unknown:
+            raise NotebookPagesError(
+                f"mkdocs.yml: notebook_pages: unknown option(s) {', '.join(unknown)} "
+                f"(known: {', '.join(sorted(DEFAULTS))})"
+            )
+        found = _version("mkdocs-jupyter")
+        if found != WRITTEN_FOR:
+            raise NotebookPagesError(
+                f"execdocs/notebooks/jupyterpages.py was written for mkdocs-jupyter {WRITTEN_FOR}, but {found} "
+                f"is installed. Check that mkdocs_jupyter/plugin.py's new_render still calls convert.nb2html "
+                f"and _get_nb_toc_tokens as render() here does, then update WRITTEN_FOR (or pin "
+                f"mkdocs-jupyter=={WRITTEN_FOR} in requirements.txt)."
+            )
+        self.options = {**DEFAULTS, **options}
+        self.store = ResultStore(store_path)
+        self.versions = " ".join(f"{name} {_version(name)}" for name in CONVERTER)
+
+    def render(self, page):
+        """Set the notebook page's content, table of contents and title (its Page.render)."""
+        from mkdocs.structure.toc import get_toc
+
+        path = page.file.abs_src_path
+        with open(path, "rb") as fh:
+            notebook = fh.read()
+        key = content_key(self.versions, json.dumps(self.options, sort_keys=True), notebook)
+        entry = self.store.get(key)
+        if entry is None:
+            entry = self._convert(path)
+        self.store.keep(key, entry)
+        page.content = entry["content"]
+        page.toc = get_toc(entry["toc_tokens"])
+        if entry["title"] is not None and not self.options["ignore_h1_titles"]:
+            page.title = entry["title"]
+
+    def _convert(self, path):
+        from mkdocs_jupyter import convert  # nbconvert: only for a notebook not in the store
+        from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+
+        options = {k: v for k, v in self.options.items() if k not in ("toc_depth", "ignore_h1_titles")}
+        content = convert.nb2html(path, **options)
+        toc_tokens, title = _get_nb_toc_tokens(path, self.options["toc_depth"])
+        return {"content": content, "toc_tokens": toc_tokens, "title": title}
+
+
+def _version(name):
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
