@@ -6,7 +6,6 @@ markers) is the one part of a file allowed to differ; everything around it must 
 """
 
 import filecmp
-import json
 import os
 import re
 import zipfile
@@ -17,14 +16,14 @@ from sitekit.record import VOLATILE_CLOSE, VOLATILE_OPEN
 # run times and memory, and the sync stamp (modification times of the cache entry), not content
 VOLATILE = {".run.json", "report.json", ".synced"}
 VOLATILE_PAGES = ("bao-cao" + os.sep,)  # the execution report page shows those run times
-# Memos keyed by a hash of what they saw (mkdocs-jupyter's cache, one file per notebook; the notebook
-# and text-check memos, one key per text): a page with a volatile table hashes differently in each
-# build, so their keys differ. What they were made from is compared byte for byte in the site; of
-# them, the test compares how many entries each holds.
-# The page store holds a hash of each included output, which a volatile table changes.
+# Memos keyed by a hash of what they saw (the notebook, notebook-page and text-check memos, one key
+# per text; the page store, which holds a hash of each included output; mkdocs-jupyter's cache where
+# an older build left one): a page with a volatile table hashes differently in each build, so their
+# keys differ. What they were made from is compared byte for byte in the site.
 CONTENT_KEYED = (
     "jupyter-cache" + os.sep,
     "notebooks.json",
+    "notebook-pages.json",
     "textchecks.json",
     "pages.json",
     "offline-",
@@ -59,20 +58,6 @@ def _masked(data):
         return VOLATILE_TABLE.sub(VOLATILE_OPEN, data.decode("utf-8"))
     except UnicodeDecodeError:
         return data  # not text: its bytes must be the same
-
-
-def memo_sizes(build_dir):
-    sizes = {}
-    for name in CONTENT_KEYED:
-        path = os.path.join(build_dir, name)
-        if name.endswith(os.sep):
-            sizes[name] = len(os.listdir(path)) if os.path.isdir(path) else 0
-        elif name.endswith(".json"):
-            with open(path, encoding="utf-8") as fh:
-                sizes[name] = len(json.load(fh))
-        else:
-            sizes[name] = len([f for f in os.listdir(build_dir) if f.startswith(name)])
-    return sizes
 
 
 def assert_same_tree(first, second):
