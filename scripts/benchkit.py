@@ -34,6 +34,18 @@ def say(text):
     print(text, flush=True)
 
 
+def finish(figures, json_path=None):
+    """Print every target and whether it holds, write the figures to json_path; the exit code."""
+    say("\ntargets:")
+    for label, holds, detail in TARGETS:
+        say(f"  [{'ok' if holds else 'FAIL'}] {label}: {detail}")
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            targets = [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]
+            json.dump({"figures": figures, "targets": targets}, fh, indent=1)
+    return 0 if all(holds for _, holds, _ in TARGETS) else 1
+
+
 def timed(command, cwd, env=None, check=True):
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env or ENV, capture_output=True, text=True)

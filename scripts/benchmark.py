@@ -27,7 +27,6 @@ run of each page counts), --scale-factors LIST (default 1,3,10), --json PATH (wr
 """
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -39,7 +38,7 @@ import benchlighthouse
 import benchscale
 import pageweight  # beside this file: `python scripts/benchmark.py` finds it, as it finds execdocs
 from benchjupyter import measure_jupyter
-from benchkit import ENV, ROOT, STAGE_LINE, TARGETS, build, fastest_builds, say, target, timed
+from benchkit import ENV, ROOT, STAGE_LINE, build, fastest_builds, finish, say, target, timed
 from benchserve import measure_serve
 from localsite import copy_project
 
@@ -212,17 +211,7 @@ def main(argv=None):
     say("\nfigures:")
     for key, value in figures.items():
         say(f"  {key:32s} {value:.3f}" if isinstance(value, float) else f"  {key:32s} {value}")
-    say("\ntargets:")
-    for label, holds, detail in TARGETS:
-        say(f"  [{'ok' if holds else 'FAIL'}] {label}: {detail}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(
-                {"figures": figures, "targets": [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]},
-                fh,
-                indent=1,
-            )
-    return 0 if all(holds for _, holds, _ in TARGETS) else 1
+    return finish(figures, args.json)
 
 
 if __name__ == "__main__":

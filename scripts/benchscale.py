@@ -31,7 +31,7 @@ import sys
 import tempfile
 
 import synthsite
-from benchkit import ENV, ROOT, STAGE_LINE, TARGETS, build, say, target, timed
+from benchkit import ENV, ROOT, STAGE_LINE, build, finish, say, target, timed
 from localsite import PROJECT_LEFT_OUT, copy_project, site_pages
 
 # sitekit.record's markers (importing sitekit would load torch): a table of measured times
@@ -270,17 +270,7 @@ def main(argv=None):
     factors = sorted(int(k) for k in args.scale_factors.split(","))
     figures = {}
     measure_scale(factors, args.repeat, args.edits, figures, args.really_cold, not args.no_shards, args.keep)
-    say("\ntargets:")
-    for label, holds, detail in TARGETS:
-        say(f"  [{'ok' if holds else 'FAIL'}] {label}: {detail}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(
-                {"figures": figures, "targets": [dict(zip(("target", "holds", "detail"), t)) for t in TARGETS]},
-                fh,
-                indent=1,
-            )
-    return 0 if all(holds for _, holds, _ in TARGETS) else 1
+    return finish(figures, args.json)
 
 
 if __name__ == "__main__":
