@@ -11,6 +11,7 @@ under `notebook_pages:` in mkdocs.yml.
 """
 
 import json
+import re
 from importlib.metadata import PackageNotFoundError, version
 
 from mkdocs.structure.files import File
@@ -34,6 +35,10 @@ DEFAULTS = {
     "toc_depth": 6,
     "ignore_h1_titles": False,
 }
+# Every converted notebook starts with the same ~570 KB of Jupyter's CSS: the store keeps each
+# style block once, under its hash, and each page as the text around the blocks plus their hashes.
+STYLE_BLOCK = re.compile(r"(<style\b[^>]*>.*?</style>)", re.S)
+STYLE_KEY = "style "
 CONVERTER = ("mkdocs-jupyter", "nbconvert", "nbformat", "mistune", "pygments", "jupytext", "jupyterlab-pygments")
 
 
@@ -77,13 +82,38 @@ class NotebookPages:
             notebook = fh.read()
         key = content_key(self.versions, json.dumps(self.options, sort_keys=True), notebook)
         entry = self.store.get(key)
-        if entry is None:
+        content = None if entry is None else self._unpack(entry)
+        if content is None:
             entry = self._convert(path)
+            content = entry.pop("content")
+            entry["parts"], entry["styles"] = self._pack(content)
+        else:
+            for digest in entry["styles"]:
+                self.store.keep(STYLE_KEY + digest, self.store.get(STYLE_KEY + digest))
         self.store.keep(key, entry)
-        page.content = entry["content"]
+        page.content = content
         page.toc = get_toc(entry["toc_tokens"])
         if entry["title"] is not None and not self.options["ignore_h1_titles"]:
             page.title = entry["title"]
+
+    def _pack(self, content):
+        pieces = STYLE_BLOCK.split(content)  # text, style, text, style, ..., text
+        digests = []
+        for style in pieces[1::2]:
+            digest = content_key(style)
+            self.store.keep(STYLE_KEY + digest, style)
+            digests.append(digest)
+        return pieces[::2], digests
+
+    def _unpack(self, entry):
+        """The page's content, or None if a style block it needs is not in the store."""
+        styles = [self.store.get(STYLE_KEY + digest) for digest in entry.get("styles", ())]
+        if "parts" not in entry or None in styles or len(entry["parts"]) != len(styles) + 1:
+            return None
+        pieces = [entry["parts"][0]]
+        for style, text in zip(styles, entry["parts"][1:]):
+            pieces += [style, text]
+        return "".join(pieces)
 
     def _convert(self, path):
         from mkdocs_jupyter import convert  # nbconvert: only for a notebook not in the store
