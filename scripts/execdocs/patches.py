@@ -5,6 +5,8 @@
 - MkDocs renders every page's Markdown in `Page.render`, between two plugin events; the build
   routes that call through the page store (render/pagestore.py), and pymdownx.snippets tells the
   page store which file each include resolved to.
+- Material's search plugin parses each page inside its SearchIndex.add_entry_from_context; the
+  build routes that call through the search store (render/searchstore.py).
 
 Each patch was written against the versions below and refuses any other, with a message that says
 what to check, rather than risk a silently wrong page after an upgrade. Under ProperDocs (the
@@ -13,7 +15,7 @@ maintained fork of MkDocs), `mkdocs.*` imports give properdocs' modules: its ver
 
 from importlib.metadata import version
 
-WRITTEN_FOR = {"pymdown-extensions": "13.1", "mkdocs": "1.6.1", "properdocs": "1.6.7"}
+WRITTEN_FOR = {"pymdown-extensions": "13.1", "mkdocs": "1.6.1", "properdocs": "1.6.7", "mkdocs-material": "9.8.1"}
 WHAT_TO_CHECK = {
     "pymdown-extensions": (
         "that pymdownx/highlight.py still calls `highlight(src, lexer, formatter)` from pygments, and that "
@@ -23,6 +25,11 @@ WHAT_TO_CHECK = {
     "mkdocs": (
         "that mkdocs/structure/pages.py's Page.render still sets exactly content, toc, _title_from_render, "
         "present_anchor_ids and links_to_anchors (execdocs/render/pagestore.py restores those)"
+    ),
+    "mkdocs-material": (
+        "that material/plugins/search/plugin.py's SearchIndex.add_entry_from_context(page) still adds the "
+        "page's entries to self.entries from page.content, page.toc, page.url, page.title and page.meta "
+        "only (execdocs/render/searchstore.py keys them on those)"
     ),
 }
 WHAT_TO_CHECK["properdocs"] = WHAT_TO_CHECK["mkdocs"].replace("mkdocs/", "properdocs/")
@@ -91,3 +98,18 @@ def route_page_rendering(store):
 
     get_snippet_path.execdocs_original = resolve
     SnippetPreprocessor.get_snippet_path = get_snippet_path
+
+
+def route_search_indexing(store):
+    """Send Material's SearchIndex.add_entry_from_context to store.add_entry (the latest store)."""
+    check_version("mkdocs-material")
+    from material.plugins.search import plugin as module
+
+    original = getattr(module.SearchIndex.add_entry_from_context, "execdocs_original", None)
+    original = original or module.SearchIndex.add_entry_from_context
+
+    def add_entry_from_context(self, page):
+        return store.add_entry(original, self, page, module.jieba is not None)
+
+    add_entry_from_context.execdocs_original = original
+    module.SearchIndex.add_entry_from_context = add_entry_from_context

@@ -1,8 +1,9 @@
-"""The page store (execdocs/render/pagestore.py) and the notebook-pages store
-(execdocs/notebooks/jupyterpages.py): a page reused from them is the page a fresh render makes,
-byte for byte, and a no-change build imports no notebook converter; any change to what the page
-is made of renders it again; a broken link still fails the strict build when the page comes from
-the store; a failed build saves nothing."""
+"""The page store (execdocs/render/pagestore.py), the notebook-pages store
+(execdocs/notebooks/jupyterpages.py), the template store (render/templatestore.py) and the search
+store (render/searchstore.py): a page reused from them is the page a fresh render makes, byte for
+byte, and so is the search index; a no-change build imports no notebook converter; any change to
+what the page is made of renders it again; a broken link still fails the strict build when the
+page comes from the store; a failed build saves nothing."""
 
 import filecmp
 import json
@@ -27,6 +28,8 @@ WARM_STORES = (
 )
 NO_RUN = {"DOCS_RUN_SNIPPETS": "false"}  # edited outputs in _build/out stay as edited
 SUMMARY = re.compile(r"pages: (\d+) rendered, (\d+) from the page store")
+TEMPLATES = re.compile(r"templates: (\d+) rendered, (\d+) from the template store(.*)")
+SEARCH = re.compile(r"search: (\d+) pages parsed, (\d+) from the search store")
 
 
 @pytest.fixture(scope="module")
@@ -86,15 +89,21 @@ def test_pages_from_the_stores_are_byte_identical_to_fresh_renders(project):
     assert done.returncode == 0, done.stderr
     rendered, reused = map(int, SUMMARY.search(done.stderr).groups())
     assert rendered == 0 and reused >= 28  # every Markdown page came from the store
+    rendered, reused, unstored = TEMPLATES.search(done.stderr).groups()
+    assert (int(rendered), unstored) == (0, "") and int(reused) >= 100  # every page's theme output too
+    parsed, reused = map(int, SEARCH.search(done.stderr).groups())
+    assert parsed == 0 and reused >= 20  # and every page's search entries
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "mkdocs.structure.pages" in imported  # the list is real
     # every notebook page came from the notebook-pages store: neither nbconvert nor jupytext is imported
     assert not {m for m in imported if m.split(".")[0] in ("nbconvert", "mkdocs_jupyter", "jupytext", "nbformat")}
-    for store in ("pages.json", "notebook-pages.json"):
+    for store in ("pages.json", "notebook-pages.json", "templates.json", "search.json"):
         os.remove(os.path.join(project, "_build", store))
     fresh, counts = build(project, "fresh", {"DOCS_PAGE_STORE": "false"})
     assert fresh.returncode == 0, fresh.stderr
-    assert counts is None  # the store was off: every page rendered by MkDocs itself, every notebook converted
+    # the stores were off: every page rendered by MkDocs and the theme, every notebook converted,
+    # every page parsed by the search plugin
+    assert counts is None and not TEMPLATES.search(fresh.stderr) and not SEARCH.search(fresh.stderr)
     compared = 0
     for folder, _, names in os.walk(os.path.join(project, "site")):
         for name in names:
@@ -130,6 +139,40 @@ def test_an_edited_include_value_or_config_renders_the_page_again(project):
     assert counts[1] == 0 and counts[0] >= 28
     page = read_page(os.path.join(project, "site"), "gradient")
     assert re.search(r'class="headerlink" href="#[^"]+" title="[^"]*">§</a>', page)
+
+
+def templates_of(done):
+    rendered, reused, unstored = TEMPLATES.search(done.stderr).groups()
+    assert unstored == "", done.stderr
+    return int(rendered), int(reused)
+
+
+def test_what_the_theme_reads_renders_the_page_again(project):
+    site = os.path.join(project, "site")
+    done = build(project, env=NO_RUN)[0]
+    assert done.returncode == 0 and templates_of(done)[0] == 0, done.stderr
+    # one page's prose: that page (and the print page, which holds every chapter)
+    edit(os.path.join(project, "docs", "toi-uu.md"), "\n\n", "\n\nMột câu mới để thử kho mẫu.\n\n")
+    done = build(project, env=NO_RUN)[0]
+    assert done.returncode == 0, done.stderr
+    assert templates_of(done)[0] == 2 and SEARCH.search(done.stderr).group(1) == "1"
+    assert "Một câu mới để thử kho mẫu." in read_page(site, "toi-uu")
+    # a title in the navigation: every page shows the navigation
+    edit(os.path.join(project, "mkdocs.yml"), "  - Gradient: gradient.md\n", "  - Gradient (đổi tên): gradient.md\n")
+    done = build(project, env=NO_RUN)[0]
+    assert done.returncode == 0, done.stderr
+    assert templates_of(done)[1] == 0
+    assert "Gradient (đổi tên)" in read_page(site, "toi-uu")
+    # the theme's templates
+    edit(
+        os.path.join(project, "overrides", "main.html"), "{% block content %}\n", "{% block content %}\n<!-- thử -->\n"
+    )
+    done = build(project, env=NO_RUN)[0]
+    assert done.returncode == 0, done.stderr
+    assert templates_of(done)[1] == 0 and "<!-- thử -->" in read_page(site, "gradient")
+    # nothing changed: nothing rendered
+    done = build(project, env=NO_RUN)[0]
+    assert done.returncode == 0 and templates_of(done)[0] == 0, done.stderr
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,10 @@ CONTENT_KEYED = (
     "notebook-pages.json",
     "textchecks.json",
     "pages.json",
+    "templates.json",
+    "search.json",
+    "built-pages.json",
+    "jinja" + os.sep,  # compiled templates, under a hash of each template's absolute path
     "offline-",
 )  # offline-KEY.zip
 

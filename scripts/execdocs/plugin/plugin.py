@@ -11,8 +11,10 @@ import logging
 import os
 import threading
 
+import jinja2
+
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 from execdocs import patches
@@ -27,11 +29,13 @@ from execdocs.plugin.config import ExecDocsConfig
 from execdocs.render import figures, fonts, glossary, math, search, slugs, values
 from execdocs.render.highlight import HighlightCache
 from execdocs.render.pagestore import PageStore
+from execdocs.render.searchstore import SearchStore
+from execdocs.render.templatestore import TemplateStore
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
 from execdocs.run.limits import cut_outputs
 from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
-from execdocs.store import ResultStore, write_if_changed
+from execdocs.store import ResultStore, content_key, write_if_changed
 
 KATEX_CSS = "assets/katex/katex.min.css"
 log = logging.getLogger("mkdocs.plugins.execdocs")
@@ -58,6 +62,16 @@ class _WarningCount(logging.Handler):
         self.count += 1
 
 
+def _source(module):
+    with open(module.__file__, "rb") as fh:
+        return fh.read()
+
+
+def _made(folder):
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def _fail(message):
     raise PluginError("\n" + message)
 
@@ -81,7 +95,6 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.figure_sizes = {}
         self.anchors = {}  # page src_uri -> the ids on the built page, for "did you mean" on broken anchors
         self.sources = {}  # page src_uri -> its Markdown, for the lines of formula errors
-        self.searched = {}  # page src_uri -> its real content while search reads the searchable one
         self.rendered = {}  # page src_uri -> its rendered content, for the print page
         self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
         self.warnings = _WarningCount()
@@ -102,13 +115,19 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             self.text_checks = CheckStore(os.path.join(self.build_dir, "textchecks.json"))
             self.highlight = HighlightCache(os.path.join(self.build_dir, "highlight.json"))
             self.pages = PageStore(os.path.join(self.build_dir, "pages.json"), self.highlight)
+            self.templates = TemplateStore(os.path.join(self.build_dir, "templates.json"))
+            self.search = SearchStore(os.path.join(self.build_dir, "search.json"), search.store_code())
             self.stores = {
                 "pages": self.pages.store,
+                "templates": self.templates.store,
+                "search": self.search.store,
                 "textchecks": self.text_checks.results,
                 "highlight": self.highlight.store,
                 "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
                 "notebook-css": ResultStore(os.path.join(self.build_dir, "notebook-css.json")),
+                "built-pages": ResultStore(os.path.join(self.build_dir, "built-pages.json")),
             }
+            self.built_page_code = content_key(*(_source(m) for m in (sitechecks, csspurge)))
             if self.config.notebook_pages is not None:
                 try:
                     self.jupyter = jupyterpages.NotebookPages(
@@ -120,6 +139,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         try:
             patches.route_highlighting(self.highlight)
             patches.route_page_rendering(self.pages if self.config.page_store else None)
+            patches.route_search_indexing(self.search)
         except patches.PatchError as error:
             _fail(str(error))
         if self.serving and self.config.run_snippets and self.config.warm_worker:
@@ -159,6 +179,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         for store in self.stores.values():
             store.start_build()
         self.pages.start_build()
+        self.templates.start_build()
+        self.search.start_build()
+        self.search.enabled = self.config.page_store
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
         spellings = self.terminology.spelling
@@ -223,6 +246,13 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         files.append(File.generated(config, printpage.ARCHIVE, content=archive.placeholder()))
         return files
 
+    def on_env(self, env, *, config, files):
+        # compiled templates kept between builds: Jinja checks each file's source before using one
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(_made(os.path.join(self.build_dir, "jinja")))
+        if self.config.page_store:
+            self.templates.wrap(env)
+        return env
+
     def on_pre_page(self, page, *, config, files):
         if self.jupyter is not None and is_notebook(page):
             page.render = lambda config, files: self.jupyter.render(page)
@@ -265,7 +295,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         return html
 
     @event_priority(110)  # every page is rendered by now (MkDocs renders all before any template)
-    def _assemble_print_page(self, context, *, page, config, nav):
+    def on_page_context(self, context, *, page, config, nav):
         if page.file.src_uri == printpage.PAGE:
             leave_out = {"index.md", printpage.PAGE, reportpage.PAGE, *self.config.print_leave_out}
             chapters = [
@@ -276,26 +306,23 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             page.content = printpage.assemble(page.content, chapters)
         return context
 
-    @event_priority(100)  # before Material's search plugin (priority 0) indexes the page
-    def _index_searchable_text(self, context, *, page, config, nav):
-        self.searched[page.file.src_uri] = page.content
-        page.content = search.searchable(page.content)
-        return context
-
-    @event_priority(-100)  # after search read it, before the theme renders the page
-    def _restore_page_content(self, context, *, page, config, nav):
-        page.content = self.searched.pop(page.file.src_uri, page.content)
-        return context
-
-    on_page_context = CombinedEvent(_assemble_print_page, _index_searchable_text, _restore_page_content)
-
     def on_post_page(self, output, *, page, config):
         self.anchors[page.file.src_uri] = set(page.present_anchor_ids or ())
-        if is_notebook(page):
-            self.notebook_classes |= csspurge.classes_in(output)
-            self.notebook_pages.append(page.file.abs_dest_path)
         shown = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
-        _stop_on(sitechecks.built_page_errors(output, shown, self.sources.get(page.file.src_uri, "")))
+        source, notebook = self.sources.get(page.file.src_uri, ""), is_notebook(page)
+        # what the checks and the stylesheet purge read of a page, kept under a key of its output
+        key = content_key(self.built_page_code, shown, notebook, source, output)
+        found = self.stores["built-pages"].get(key)
+        if found is None:
+            found = {
+                "errors": sitechecks.built_page_errors(output, shown, source),
+                "classes": sorted(csspurge.classes_in(output)) if notebook else [],
+            }
+        self.stores["built-pages"].keep(key, found)
+        if notebook:
+            self.notebook_classes.update(found["classes"])
+            self.notebook_pages.append(page.file.abs_dest_path)
+        _stop_on(found["errors"])
         return output
 
     def on_post_build(self, *, config):
@@ -307,14 +334,18 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             store=self.stores["notebook-css"],
         )
         self._close_katex(save=True)
-        for name in ("highlight", "notebooks", "notebook-css", "notebook-pages"):
+        for name in ("highlight", "notebooks", "notebook-css", "notebook-pages", "built-pages"):
             if name in self.stores:
                 self.stores[name].save()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.config.page_store:
             log.info(self.pages.summary())
+            log.info(self.templates.summary())
+            log.info(self.search.summary())
             if not (config.strict and self.warnings.count):  # stored warnings are emitted again, but
                 self.stores["pages"].save()  # a build that fails keeps nothing of its own
+                self.stores["templates"].save()
+                self.stores["search"].save()
         if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
             archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
 

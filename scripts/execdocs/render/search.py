@@ -1,16 +1,17 @@
 """Material's search, made right for Vietnamese pages full of formulas.
 
-Two fixes, both applied by the plugin through MkDocs events (no patch of Material's code):
-- `add_files()`: Material's lunr.vi with a folding step appended (see lunr_vi_fold.js), so
-  "lan truyen nguoc" finds the pages that say "lan truyền ngược".
-- `searchable()`: the page content Material's search plugin indexes (the plugin swaps it in just
-  before search's on_page_context and back just after): each formula as the text a reader sees
-  (the MathML symbols), not KaTeX's internals (the symbols again, laid out in spans, plus the TeX).
+Two fixes:
+- `add_files()` (from the plugin's on_files): Material's lunr.vi with a folding step appended (see
+  lunr_vi_fold.js), so "lan truyen nguoc" finds the pages that say "lan truyền ngược".
+- `searchable()`: the page content Material's search plugin indexes (render/searchstore.py swaps
+  it in while the index reads the page, and back): each formula as the text a reader sees (the
+  MathML symbols), not KaTeX's internals (the symbols again, laid out in spans, plus the TeX).
 """
 
 import html
 import os
 import re
+from importlib.metadata import version
 
 LUNR_VI = "assets/javascripts/lunr/min/lunr.vi.min.js"
 FOLD_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lunr_vi_fold.js")
@@ -42,6 +43,17 @@ def add_files(files, config):
         raise FileNotFoundError(f"Material no longer ships {LUNR_VI}: update execdocs/render/search.py")
     files.remove(original)
     files.append(File.generated(config, LUNR_VI, content=lunr_vi_script(original.abs_src_path)))
+
+
+def store_code():
+    """What the search store's keys hold of the code that makes a page's entries."""
+    from execdocs.store import content_key
+
+    parts = [f"mkdocs-material {version('mkdocs-material')}"]
+    for path in (__file__, os.path.join(os.path.dirname(__file__), "searchstore.py")):
+        with open(path, "rb") as fh:
+            parts.append(fh.read())
+    return content_key(*parts)
 
 
 def _span_end(text, start):
