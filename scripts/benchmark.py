@@ -6,7 +6,8 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
   1. cold snippet stage (empty cache)  vs  each snippet as a fresh `python snippets/NAME.py`, in turn
   2. no-change snippet stage (everything cached)
   3. no-change `mkdocs build`  vs  the same build with DOCS_RUN_SNIPPETS=false
-  4. one edited snippet under `mkdocs serve`: from saving the file to the new output in the page
+  4. under `mkdocs serve`: an edited page's prose, then an edited snippet, from saving the file to
+     the new text in the served page (3 edits each, the slowest counts)
   5. cold and no-change builds  vs  the same site built the way a mkdocs-jupyter user would: our
      runner off and every notebook executed by mkdocs-jupyter (`execute: true`, its own cache);
      for reference also the snippets alone as notebooks in a bare mkdocs-jupyter site

@@ -1,4 +1,5 @@
-"""Benchmark part 4: one edited snippet under `mkdocs serve`, until the served page shows it."""
+"""Benchmark part 4: under `mkdocs serve`, an edited page's prose and then an edited snippet, each
+from the save until the served page shows it (repeated; the slowest of the repeats counts)."""
 
 import os
 import signal
@@ -60,14 +61,50 @@ def insert_print(path, cell_name, marker):
     return "\n".join(lines) + "\n"
 
 
-def measure_serve(project, figures):
+def wait_for(url, marker, saved, what):
+    while True:
+        body = fetch(url)
+        if body and marker in body:
+            return time.perf_counter() - saved
+        if time.perf_counter() - saved > 300:
+            raise SystemExit(f"the edited {what} never appeared; see serve.log")
+        time.sleep(0.02)
+
+
+def builds_done(log_path):
+    with open(log_path, encoding="utf-8", errors="replace") as fh:
+        return fh.read().count("Reloading browsers")
+
+
+def settle(log_path, done_before, timeout=300):
+    """Wait until the full build that follows the last edit is done, then a little more."""
+    deadline = time.monotonic() + timeout
+    while builds_done(log_path) <= done_before:
+        if time.monotonic() > deadline:
+            raise SystemExit("the full build after an edit never finished; see serve.log")
+        time.sleep(0.1)
+    time.sleep(1.0)
+
+
+def edit_prose(project, page, marker):
+    path = os.path.join(project, "docs", page)
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    new_text = text.rstrip("\n") + f"\n\nĐoạn thử {marker}.\n"
+    saved = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(new_text)
+    return saved
+
+
+def measure_serve(project, figures, repeats=3):
     choice = pick_edit(project)
     if choice is None:
         say("no page includes a cell's output: the serve measurement is skipped")
         return
     page, snippet, cell = choice
     port = free_port()
-    say(f"`mkdocs serve` on port {port}; editing snippets/{snippet}.py, watching docs/{page} ...")
+    say(f"`mkdocs serve` on port {port}; editing docs/{page}, then snippets/{snippet}.py ...")
     log_path = os.path.join(project, "serve.log")
     log = open(log_path, "w")
     serve = subprocess.Popen(
@@ -90,21 +127,25 @@ def measure_serve(project, figures):
             if time.monotonic() > deadline or serve.poll() is not None:
                 raise SystemExit("mkdocs serve did not come up; see serve.log in the --keep folder")
             time.sleep(0.2)
+        prose, edits = [], []
         time.sleep(1.0)  # let the watcher settle after the first build
-        marker = f"benchmark-edit-{time.time_ns()}"
-        path = os.path.join(project, "snippets", snippet + ".py")
-        new_source = insert_print(path, cell, marker)
-        saved = time.perf_counter()
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(new_source)
-        while True:
-            body = fetch(url)
-            if body and marker in body:
-                break
-            if time.perf_counter() - saved > 300:
-                raise SystemExit("the edited output never appeared; see serve.log")
-            time.sleep(0.05)
-        figures["edit_visible_s"] = time.perf_counter() - saved
+        for _ in range(repeats):
+            done = builds_done(log_path)
+            marker = f"benchmark-prose-{time.time_ns()}"
+            prose.append(wait_for(url, marker, edit_prose(project, page, marker), "prose"))
+            settle(log_path, done)  # each edit starts with no build running
+        for _ in range(repeats):
+            done = builds_done(log_path)
+            marker = f"benchmark-edit-{time.time_ns()}"
+            path = os.path.join(project, "snippets", snippet + ".py")
+            new_source = insert_print(path, cell, marker)
+            saved = time.perf_counter()
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(new_source)
+            edits.append(wait_for(url, marker, saved, "output"))
+            settle(log_path, done)
+        figures["prose_visible_s"] = max(prose)
+        figures["edit_visible_s"] = max(edits)
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         try:
@@ -116,7 +157,15 @@ def measure_serve(project, figures):
     own = report["snippets"][snippet].get("seconds", 0.0)
     figures["edit_snippet_run_s"] = own
     target(
-        "edited snippet visible within 3 s + its own run time",
-        figures["edit_visible_s"] <= 3 + own,
-        f"{figures['edit_visible_s']:.2f} s (limit 3 + {own:.2f} s; snippets/{snippet}.py on {page})",
+        "edited page's prose visible under serve within 0.7 s",
+        figures["prose_visible_s"] <= 0.7,
+        f"{figures['prose_visible_s']:.2f} s, slowest of {repeats} (docs/{page}; each: "
+        + ", ".join(f"{t:.2f}" for t in prose)
+        + " s)",
+    )
+    target(
+        "edited snippet visible under serve within 1 s + its own run time",
+        figures["edit_visible_s"] <= 1 + own,
+        f"{figures['edit_visible_s']:.2f} s, slowest of {repeats} (limit 1 + {own:.2f} s; snippets/{snippet}.py "
+        f"on {page}; each: " + ", ".join(f"{t:.2f}" for t in edits) + " s)",
     )

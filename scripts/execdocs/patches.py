@@ -7,6 +7,8 @@
   page store which file each include resolved to.
 - Material's search plugin parses each page inside its SearchIndex.add_entry_from_context; the
   build routes that call through the search store (render/searchstore.py).
+- Under `mkdocs serve`, the preview (serve/preview.py) calls MkDocs' page steps and sets its
+  server's state itself, and shortens watchdog's polling interval.
 
 Each patch was written against the versions below and refuses any other, with a message that says
 what to check, rather than risk a silently wrong page after an upgrade. Under ProperDocs (the
@@ -15,7 +17,13 @@ maintained fork of MkDocs), `mkdocs.*` imports give properdocs' modules: its ver
 
 from importlib.metadata import version
 
-WRITTEN_FOR = {"pymdown-extensions": "13.1", "mkdocs": "1.6.1", "properdocs": "1.6.7", "mkdocs-material": "9.8.1"}
+WRITTEN_FOR = {
+    "pymdown-extensions": "13.1",
+    "mkdocs": "1.6.1",
+    "properdocs": "1.6.7",
+    "mkdocs-material": "9.8.1",
+    "watchdog": "7.1.1",
+}
 WHAT_TO_CHECK = {
     "pymdown-extensions": (
         "that pymdownx/highlight.py still calls `highlight(src, lexer, formatter)` from pygments, and that "
@@ -24,8 +32,12 @@ WHAT_TO_CHECK = {
     ),
     "mkdocs": (
         "that mkdocs/structure/pages.py's Page.render still sets exactly content, toc, _title_from_render, "
-        "present_anchor_ids and links_to_anchors (execdocs/render/pagestore.py restores those)"
+        "present_anchor_ids and links_to_anchors (execdocs/render/pagestore.py restores those); and, for "
+        "serve/preview.py, that mkdocs/commands/build.py still has _populate_page(page, config, files) and "
+        "_build_page(page, config, doc_files, nav, env), and mkdocs/livereload/__init__.py's LiveReloadServer "
+        "still serves from self.root and holds requests while _visible_epoch != _wanted_epoch"
     ),
+    "watchdog": "that watchdog's PollingObserver and its emitters still read their interval from _timeout",
     "mkdocs-material": (
         "that material/plugins/search/plugin.py's SearchIndex.add_entry_from_context(page) still adds the "
         "page's entries to self.entries from page.content, page.toc, page.url, page.title and page.meta "

@@ -160,13 +160,16 @@ def _has_section(path, section):
     return seen == {"start", "end"}
 
 
+def snippets_named(text):
+    """The snippets a page's Markdown uses (by include, file name or value placeholder)."""
+    return {name for pattern in SNIPPET_REFERENCES for name in pattern.findall(text)}
+
+
 def unused_snippets(root, docs_dir, names):
     """Warnings for snippets no page uses (by include, file name or value placeholder)."""
     used = set()
     for path, _ in pages(docs_dir):
-        text = _read(path)
-        for pattern in SNIPPET_REFERENCES:
-            used.update(pattern.findall(text))
+        used |= snippets_named(_read(path))
     warnings = []
     for name in names:
         path = os.path.join(root, "snippets", name + ".py")

@@ -35,6 +35,7 @@ from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
 from execdocs.run.limits import cut_outputs
 from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
+from execdocs.serve import preview
 from execdocs.store import ResultStore, content_key, write_if_changed
 
 KATEX_CSS = "assets/katex/katex.min.css"
@@ -98,12 +99,15 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.rendered = {}  # page src_uri -> its rendered content, for the print page
         self.stylesheets, self.notebook_classes, self.notebook_pages = {}, set(), []
         self.warnings = _WarningCount()
+        self.preview = preview.Preview()
+        self.built_files = self.built_nav = self.built_env = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
 
     def on_shutdown(self):
         self.worker.close()
+        self.preview.close()
 
     def on_config(self, config):
         self.root = os.path.dirname(os.path.abspath(config.config_file_path))
@@ -184,20 +188,15 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.search.enabled = self.config.page_store
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
+        if self.serving:  # what the next preview compares with (execdocs/serve/preview.py)
+            theme_dirs = [d for d in config.theme.dirs if d.startswith(self.root + os.sep)]
+            folders = [config.docs_dir, self.snippets_dir, os.path.join(self.root, "includes"), *theme_dirs]
+            self.preview.start_build(folders, [config.config_file_path, *config.watch])
         spellings = self.terminology.spelling
         _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks, spellings=spellings))
         if self.config.run_snippets:
-            runner = Runner(
-                self.root,
-                self.build_dir,
-                device=self.config.device,
-                jobs=self.config.jobs,
-                log=log.info,
-                warm_worker=self.config.warm_worker,
-                worker=self.worker,
-            )
             try:
-                runner.run()
+                self._runner().run()
             except SnippetFailure as failure:
                 _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
         _stop_on(
@@ -208,6 +207,17 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             log.warning(warning)
         for warning in cut_outputs(self.out_root):
             log.warning(warning)
+
+    def _runner(self):
+        return Runner(
+            self.root,
+            self.build_dir,
+            device=self.config.device,
+            jobs=self.config.jobs,
+            log=log.info,
+            warm_worker=self.config.warm_worker,
+            worker=self.worker,
+        )
 
     @event_priority(50)  # before mkdocs-jupyter's on_files (priority 0), which turns the notebooks into pages
     def on_files(self, files, *, config):
@@ -241,16 +251,22 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         except fonts.FontError as error:
             _fail(str(error))
         search.add_files(files, config)
+        self.built_files = files
         files.append(File.generated(config, printpage.PAGE, content=printpage.STUB))
         # a real zip is written after the build (on_post_build); this one only lets pages link to it
         files.append(File.generated(config, printpage.ARCHIVE, content=archive.placeholder()))
         return files
+
+    def on_nav(self, nav, *, config, files):
+        self.built_nav = nav
+        return nav
 
     def on_env(self, env, *, config, files):
         # compiled templates kept between builds: Jinja checks each file's source before using one
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(_made(os.path.join(self.build_dir, "jinja")))
         if self.config.page_store:
             self.templates.wrap(env)
+        self.built_env = env
         return env
 
     def on_pre_page(self, page, *, config, files):
@@ -348,9 +364,12 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 self.stores["search"].save()
         if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
             archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
+        else:
+            self.preview.built(config, self.built_files, self.built_nav, self.built_env)
 
     def on_build_error(self, *, error):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        self.preview.forget()
         self._close_katex(save=False)  # nothing of a failed build is kept
         sitechecks.discard_site(self.site_dir)
 
@@ -361,4 +380,49 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.snippets_dir)
+        try:
+            patches.check_versions(("mkdocs", "watchdog"))
+        except patches.PatchError as error:
+            log.info(f"no preview of edits under serve: {error}")
+            return server
+        preview.faster_watcher(server)
+        full_build = server.builder
+
+        site_dir = server.root
+
+        def build_with_preview():
+            pages, shown = self._pages_to_preview(), False
+            if pages:
+                shown = self.preview.render(pages, config.site_url)
+                self._close_katex(save=False)  # the full build's KaTeX store starts afresh
+                if shown:
+                    log.info(f"preview: {', '.join(p.file.src_uri for p in pages)} (the full build follows)")
+                    preview.show_preview(server, self.preview.shown)
+            try:
+                full_build()
+            finally:
+                if shown:  # after a failed build too: then, as MkDocs does, requests wait for a good one
+                    preview.show_build(server, site_dir)
+            if self.preview.config is not None:  # it succeeded: the next preview starts from it
+                self.preview.copy_site()
+
+        server.builder = build_with_preview
         return server
+
+    def _pages_to_preview(self):
+        """The edited pages, and the pages that use an edited snippet once it ran; None: no preview."""
+        plan = self.preview.plan(self.snippets_dir)
+        if plan is None:
+            return None
+        pages, snippets = plan
+        if snippets:
+            if not self.config.run_snippets:
+                return None
+            try:
+                self._runner().run()  # the changed snippets only; the full build finds them in the cache
+            except Exception:  # a failing snippet: the full build says where
+                return None
+            pages += [
+                p for p in self.preview.pages_using(snippets, self.sources, sitechecks.snippets_named) if p not in pages
+            ]
+        return pages or None

@@ -1,0 +1,1 @@
+"""Under `mkdocs serve`: what makes an edit show sooner."""
