@@ -97,7 +97,8 @@ def test_pages_from_the_stores_are_byte_identical_to_fresh_renders(project):
     assert "mkdocs.structure.pages" in imported  # the list is real
     # every notebook page came from the notebook-pages store: neither nbconvert nor jupytext is imported
     assert not {m for m in imported if m.split(".")[0] in ("nbconvert", "mkdocs_jupyter", "jupytext", "nbformat")}
-    for store in ("pages.json", "notebook-pages.json", "templates.json", "search.json"):
+    fresh_stores = ("pages.json", "notebook-pages.json", "templates.json", "search.json", "built-pages.json")
+    for store in fresh_stores + ("notebook-finished.json", "print-page.json"):
         os.remove(os.path.join(project, "_build", store))
     fresh, counts = build(project, "fresh", {"DOCS_PAGE_STORE": "false"})
     assert fresh.returncode == 0, fresh.stderr

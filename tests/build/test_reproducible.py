@@ -29,6 +29,8 @@ CONTENT_KEYED = (
     "templates.json",
     "search.json",
     "built-pages.json",
+    "notebook-finished.json",
+    "print-page.json",
     "jinja" + os.sep,  # compiled templates, under a hash of each template's absolute path
     "offline-",
 )  # offline-KEY.zip

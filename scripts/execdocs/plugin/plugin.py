@@ -21,9 +21,9 @@ from execdocs import patches
 from execdocs.check import site as sitechecks
 from execdocs.check.text import CheckStore, UnreadableText
 from execdocs.notebooks import assets as notebookassets
-from execdocs.notebooks import csspurge, jupyterpages, lessons
+from execdocs.notebooks import csspurge, finish, jupyterpages, lessons
 from execdocs.notebooks.lessons import LessonError
-from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets, page_html
+from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets
 from execdocs.offline import archive, printpage
 from execdocs.plugin.config import ExecDocsConfig
 from execdocs.render import figures, fonts, glossary, math, search, slugs, values
@@ -130,8 +130,11 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
                 "notebook-css": ResultStore(os.path.join(self.build_dir, "notebook-css.json")),
                 "built-pages": ResultStore(os.path.join(self.build_dir, "built-pages.json")),
+                "finished": ResultStore(os.path.join(self.build_dir, "notebook-finished.json")),
+                "print-page": ResultStore(os.path.join(self.build_dir, "print-page.json")),
             }
             self.built_page_code = content_key(*(_source(m) for m in (sitechecks, csspurge)))
+            self.print_code = content_key(_source(printpage))
             if self.config.notebook_pages is not None:
                 try:
                     self.jupyter = jupyterpages.NotebookPages(
@@ -298,10 +301,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         source = self.sources.get(page.file.src_uri, "")
         if is_notebook(page):
             page.meta["search"] = {"exclude": True}  # the lesson pages, not their notebook copies, are found
-            html = page_html(html)
             prefix = notebookassets.root_prefix(page.url)
-            html = notebookassets.external_styles(html, prefix, self.stylesheets)
-            html = notebookassets.linked_figures(html, page.file.src_uri.split("/")[1], self.out_root, prefix)
+            name = page.file.src_uri.split("/")[1]
+            html = finish.finished_html(html, name, prefix, self.out_root, self.stylesheets, self.stores["finished"])
         html = figures.sized_figures(html, self.out_root, self.figure_sizes)
         try:
             html = self.katex.render_page(html, source, path)
@@ -319,7 +321,13 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 for p in nav.pages
                 if p.file.src_uri not in leave_out and not is_notebook(p) and p.file.src_uri in self.rendered
             ]
-            page.content = printpage.assemble(page.content, chapters)
+            # kept under a key of its text and every chapter's: a no-change build assembles nothing
+            key = content_key(self.print_code, page.content, *(part for chapter in chapters for part in chapter))
+            assembled = self.stores["print-page"].get(key)
+            if assembled is None:
+                assembled = printpage.assemble(page.content, chapters)
+            self.stores["print-page"].keep(key, assembled)
+            page.content = assembled
         return context
 
     def on_post_page(self, output, *, page, config):
@@ -350,7 +358,15 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             store=self.stores["notebook-css"],
         )
         self._close_katex(save=True)
-        for name in ("highlight", "notebooks", "notebook-css", "notebook-pages", "built-pages"):
+        for name in (
+            "highlight",
+            "notebooks",
+            "notebook-css",
+            "notebook-pages",
+            "built-pages",
+            "finished",
+            "print-page",
+        ):
             if name in self.stores:
                 self.stores[name].save()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
