@@ -24,7 +24,9 @@ Mở lan-truyen-nguoc/index.html bằng trình duyệt. Mọi trang, công thứ
 Ô tìm kiếm chỉ chạy trên trang web (mở từ đĩa, trình duyệt không cho nó chạy). Bản mới nhất luôn ở
 trang web của khoá học.
 """
-LINK = re.compile(r'\b(href|src)="([^"]*)"')
+# href="..." or src="..." after a non-word character; the pattern starts with a character set, which
+# the regex engine scans for quickly (a leading \b or alternation is ~3x slower on 14 MB of pages)
+LINK = re.compile(r'([hs]r(?:ef|c))="([^"]*)"')
 STORED = (".woff2", ".woff", ".png", ".jpg", ".zip", ".gz")  # compressed already
 
 
@@ -42,12 +44,29 @@ def file_link(url):
 
 # a font preload is a CORS request, which a page opened from the disk may not make (it fails and
 # is reported); the stylesheets still load the same fonts
-FONT_PRELOAD = re.compile(r'\s*<link rel="preload"[^>]*\bas="font"[^>]*>')
+FONT_PRELOAD = re.compile(r'<link rel="preload"[^>]*\bas="font"[^>]*>')
+
+
+def _without_font_preloads(text):
+    """text less each font preload and the white space before it."""
+    if '<link rel="preload"' not in text:
+        return text
+    kept, cursor = [], 0
+    for match in FONT_PRELOAD.finditer(text):
+        kept.append(text[cursor : match.start()].rstrip())
+        cursor = match.end()
+    return "".join(kept) + text[cursor:]
+
+
+def _linked(match):
+    before = match.string[match.start() - 1] if match.start() else " "
+    if match.group(1) not in ("href", "src") or before.isalnum() or before == "_":
+        return match.group(0)  # not an attribute of its own ("hrc", "xsrc")
+    return f'{match.group(1)}="{file_link(match.group(2))}"'
 
 
 def _file_links(text):
-    text = FONT_PRELOAD.sub("", text)
-    return LINK.sub(lambda m: f'{m.group(1)}="{file_link(m.group(2))}"', text)
+    return LINK.sub(_linked, _without_font_preloads(text))
 
 
 def site_files(site_dir, leave_out):
