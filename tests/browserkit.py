@@ -186,10 +186,14 @@ def wide_boxes(page):
 
 
 def screenshot(page, page_path, viewport, scheme):
+    """The page as a reader sees it, saved for a person to look at (no test compares the pictures).
+
+    The first screen by default: a full-page picture of a lesson took 2-7 s of the audit's time per
+    visit. AUDIT_SCREENSHOTS=full takes whole pages instead."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
     slug = page_path.strip("/").replace("/", "--") or "index"
     path = os.path.join(SCREENSHOTS, f"{slug}--{viewport}-{scheme}.png")
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=os.environ.get("AUDIT_SCREENSHOTS") == "full")
     return path
 
 
