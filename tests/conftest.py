@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 import localsite
+from execdocs.run import forkserver
 from execdocs.run.runner import Runner
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,9 +20,20 @@ MKDOCS = os.path.join(os.path.dirname(sys.executable), "mkdocs")
 
 
 @pytest.fixture(scope="session")
-def outputs():
+def snippet_worker():
+    """One warm snippet worker for the session's runner tests, so that torch is imported once
+    rather than once per test. Each test's throwaway project has its own snippets/ folder: the
+    worker gives every child its job's import path, and is started anew whenever what it
+    imported could differ from what a fresh process would (forkserver.ForkServer.serves)."""
+    worker = forkserver.WarmWorker()
+    yield worker
+    worker.close()
+
+
+@pytest.fixture(scope="session")
+def outputs(snippet_worker):
     """Run every snippet (cached ones are not re-run); return a loader of recorded values."""
-    Runner(ROOT, BUILD, device="cpu").run()
+    Runner(ROOT, BUILD, device="cpu", worker=snippet_worker).run()
 
     def load(snippet, filename="values.json"):
         with open(os.path.join(BUILD, "out", snippet, filename), encoding="utf-8") as fh:
