@@ -80,6 +80,45 @@ def test_phone_pages_do_not_scroll_sideways(audit):
     assert audit[("vong-lap-huan-luyen/", "phone", "light")]["wide"]["scrolling"] > 0
 
 
+def test_the_second_theme_is_audited_for_what_a_theme_changes(audit):
+    """A page's second theme in a viewport gets axe's colour rules over the page and every rule
+    around what only that theme shows (its figures, the palette button), unless anything else
+    differs from the first theme: then every rule over the page (browserkit.audit_visit)."""
+    scopes = {k: f["axe_scope"] for k, f in audit.items()}
+    for (page, viewport, scheme), scope in scopes.items():
+        first = (page, viewport, browserkit.SCHEMES[0])
+        assert scope == "all" or (scheme != browserkit.SCHEMES[0] and first in scopes), (page, viewport, scheme)
+    # the training-loop page's figures and the palette button are what its dark theme shows
+    assert scopes[("vong-lap-huan-luyen/", "desktop", "dark")].startswith("colours, and all rules around ")
+
+
+def test_the_second_theme_audit_finds_what_the_theme_breaks(browser, served):
+    """Planted in the dark theme only: a figure without its alt text, text without contrast, and a
+    paragraph the theme hides. The audit of the dark theme after the light one reports each."""
+    path = served + "vong-lap-huan-luyen/"
+    context, _ = browserkit.new_context(browser, "desktop", "light")
+    shown = browserkit.shown_elements(browserkit.open_page(context, path))
+    context.close()
+
+    def dark_audit(plant):
+        context, _ = browserkit.new_context(browser, "desktop", "dark")
+        page = browserkit.open_page(context, path)
+        page.evaluate(plant)
+        found = browserkit.axe_violations_in_the_other_scheme(page, shown)
+        context.close()
+        return found[0], {v["id"] for v in found[1]}
+
+    def style(css):
+        return f"() => document.head.insertAdjacentHTML('beforeend', '<style>{css}</style>')"
+
+    scope, found = dark_audit("() => document.querySelector('img[src$=\"#only-dark\"]').removeAttribute('alt')")
+    assert scope.startswith("colours, and all rules around") and "image-alt" in found
+    scope, found = dark_audit(style("[data-md-color-scheme=slate] article p { color: #2a2a33 !important }"))
+    assert scope.startswith("colours, and all rules around") and "color-contrast" in found
+    scope, found = dark_audit(style("[data-md-color-scheme=slate] article p:first-of-type { display: none }"))
+    assert scope == "all"  # not a figure swap: every rule over the page
+
+
 def test_screenshots_are_written(audit):
     for found in audit.values():
         assert os.path.getsize(found["screenshot"]) > 1000
