@@ -1,5 +1,6 @@
 """Shared fixtures: the project's real snippet outputs and one real site build per session."""
 
+import fcntl
 import json
 import os
 import shutil
@@ -102,11 +103,24 @@ def mkdocs_build(project, site_dir, env=None):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The real site, built once for the session; returns its folder."""
-    site_dir = str(tmp_path_factory.mktemp("site"))
-    done = mkdocs_build(ROOT, site_dir)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return site_dir
+    """The real site, built once for the session; returns its folder. Tests only read it: under
+    pytest-xdist (pytest.ini runs one worker per core) the first worker to need it builds it in the
+    run's shared temporary folder and the others wait for that build and read the same folder."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        site_dir = str(tmp_path_factory.mktemp("site"))
+        done = mkdocs_build(ROOT, site_dir)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return site_dir
+    shared = tmp_path_factory.getbasetemp().parent  # each worker's folder is inside the run's
+    site_dir, log = shared / "site", shared / "site.log"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log.exists():
+            done = mkdocs_build(ROOT, str(site_dir))
+            log.write_text(json.dumps([done.returncode, done.stdout + done.stderr]), encoding="utf-8")
+    returncode, output = json.loads(log.read_text(encoding="utf-8"))
+    assert returncode == 0, output
+    return str(site_dir)
 
 
 def read_page(site_dir, page):
