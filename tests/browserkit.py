@@ -1,6 +1,6 @@
 """The built site in a real browser: a localhost server, Debian's chromium, and page audits.
 
-Used by test_browser.py. Every request to a host other than localhost is aborted and recorded, so a
+Used by the browser tests. Every request to a host other than localhost is aborted and recorded, so a
 test run also proves the site needs no network.
 """
 
