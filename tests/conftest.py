@@ -181,3 +181,24 @@ def served(site):
     server = localsite.SiteServer(site)
     yield server.url
     server.close()
+
+
+# The test files that take longest (the browser audit, the clean build, the page store's and the
+# planted mistakes' builds), run first: pytest-xdist hands out files in this order, so no worker
+# starts one of these last while the others have finished.
+LONGEST_FIRST = (
+    "tests/browser/test_browser.py",
+    "tests/build/test_reproducible.py",
+    "tests/build/test_pagestore.py",
+    "tests/build/test_planted_mistakes.py",
+    "tests/build/test_cache_safety.py",
+    "tests/build/test_fastbuild.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        path = os.path.relpath(str(item.path), ROOT).replace(os.sep, "/")
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file, and of the other files, stays
