@@ -1,6 +1,6 @@
 """The built site in a real browser: a localhost server, Debian's chromium, and page audits.
 
-Used by test_browser.py. Every request to a host other than localhost is aborted and recorded, so a
+Used by the browser tests. Every request to a host other than localhost is aborted and recorded, so a
 test run also proves the site needs no network.
 """
 
@@ -143,6 +143,54 @@ def axe_violations(page, impacts=("serious", "critical")):
     return [v for v in violations if v["impact"] in impacts]
 
 
+# Which elements of the page are shown (1) or not (0), in document order: what a colour scheme can
+# change besides colours.
+SHOWN = """() => [...document.querySelectorAll("body *")]
+    .map(el => el.checkVisibility({opacityProperty: true, visibilityProperty: true}) ? "1" : "0").join("")"""
+
+# The colour schemes differ in colours only (Material's palette and reader.css set colour properties
+# and `color-scheme`), and in what they show: each figure's variant for the scheme
+# (img[src$="#only-light"] or "#only-dark") and the palette button for the other scheme.
+SCHEME_SWAPS = 'img[src$="#only-light"], img[src$="#only-dark"], label[for^="__palette_"]'
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # axe's rules of the cat.color tag run by default
+AXE_IN_THE_OTHER_SCHEME = """async ([shownBefore, swaps, colourRules]) => {
+    const all = [...document.querySelectorAll("body *")];
+    const shown = el => el.checkVisibility({opacityProperty: true, visibilityProperty: true}) ? "1" : "0";
+    const changed = all.length === shownBefore.length ? all.filter((el, i) => shown(el) !== shownBefore[i]) : null;
+    const outermost = changed && changed.filter(el => !changed.includes(el.parentElement));
+    const landmarks = "main, header, footer, nav, aside, [role]";
+    // anything else shown or hidden (or another page structure): every rule on the whole page
+    const onlySwaps = outermost && outermost.every(el => el.matches(swaps) && el.parentElement.closest(landmarks));
+    const report = r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    const options = {resultTypes: ["violations"]};
+    if (!onlySwaps)
+        return {scope: "all", violations: report(await axe.run({exclude: [[".katex-html"]]}, options))};
+    // every colour rule over the page; every other rule around each element shown or hidden only
+    // here: its parent and what it could give a name to (a link, a button, a heading, a cell, ...)
+    const colours = await axe.run({exclude: [[".katex-html"]]}, {...options, runOnly: {type: "rule", values: colourRules}});
+    const holders = "a, button, label, summary, legend, caption, figcaption, h1, h2, h3, h4, h5, h6, th, td, dt, dd, li, [role]";
+    const around = [...new Set(outermost.flatMap(el => [el.parentElement, el.parentElement.closest(holders)]).filter(Boolean))];
+    const rest = around.length ? report(await axe.run({include: around, exclude: [[".katex-html"]]},
+        {...options, rules: Object.fromEntries(colourRules.map(id => [id, {enabled: false}]))})) : [];
+    return {scope: `colours, and all rules around ${outermost.length} element(s)`, violations: [...report(colours), ...rest]};
+}"""
+
+
+def shown_elements(page):
+    return page.evaluate(SHOWN)
+
+
+def axe_violations_in_the_other_scheme(page, shown_before, impacts=("serious", "critical")):
+    """axe on a page already audited in the other colour scheme (shown_before: its SHOWN there):
+    the colour rules over the whole page, and every rule on what this scheme shows or hides
+    differently, when that is only the scheme's figures and palette button; otherwise every rule
+    on the whole page. (scope said, violations)."""
+    page.add_script_tag(path=AXE)
+    found = page.evaluate(AXE_IN_THE_OTHER_SCHEME, [shown_before, SCHEME_SWAPS, COLOUR_RULES])
+    return found["scope"], [v for v in found["violations"] if v["impact"] in impacts]
+
+
 def sideways_overflow(page):
     """How far the page scrolls sideways, and visible elements that stick out of the viewport
     without a scrolling box of their own around them."""
@@ -186,10 +234,14 @@ def wide_boxes(page):
 
 
 def screenshot(page, page_path, viewport, scheme):
+    """The page as a reader sees it, saved for a person to look at (no test compares the pictures).
+
+    The first screen by default: a full-page picture of a lesson took 2-7 s of the audit's time per
+    visit. AUDIT_SCREENSHOTS=full takes whole pages instead."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
     slug = page_path.strip("/").replace("/", "--") or "index"
     path = os.path.join(SCREENSHOTS, f"{slug}--{viewport}-{scheme}.png")
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=os.environ.get("AUDIT_SCREENSHOTS") == "full")
     return path
 
 
@@ -254,8 +306,11 @@ def _search_once(page, query):
     return pages, found["marks"]
 
 
-def audit_visit(browser, site_url, page_path, viewport, scheme):
-    """One page in one viewport and theme: what is wrong with it, and its screenshot."""
+def audit_visit(browser, site_url, page_path, viewport, scheme, shown_before=None):
+    """One page in one viewport and theme: what is wrong with it, and its screenshot.
+
+    shown_before: the page's "shown" findings in the other theme (same viewport), where axe ran
+    every rule: axe then checks what a theme can change (axe_violations_in_the_other_scheme)."""
     context, record = new_context(browser, viewport, scheme)
     page = open_page(context, site_url + page_path)
     found = {"broken_images": load_images(page)}
@@ -265,7 +320,12 @@ def audit_visit(browser, site_url, page_path, viewport, scheme):
         # its own part and its first three chapters (tabs, tables, the stepper); the others are the
         # same markup with other ids, each audited on its own page
         page.evaluate("document.querySelectorAll('.print-chapter:nth-of-type(n+4)').forEach(c => c.remove())")
-    found["axe"] = axe_violations(page)  # on a phone too: wide boxes scroll there
+    # on a phone too: wide boxes scroll there
+    if shown_before is None:
+        found["axe_scope"], found["axe"] = "all", axe_violations(page)
+        found["shown"] = shown_elements(page)
+    else:
+        found["axe_scope"], found["axe"] = axe_violations_in_the_other_scheme(page, shown_before)
     if viewport == "desktop":
         found["math"] = math_problems(page)
     else:
@@ -279,25 +339,39 @@ def audit_visit(browser, site_url, page_path, viewport, scheme):
     return found
 
 
-def _audit_in_this_process(executable, site_url, visits):
+def _audit_in_this_process(executable, site_url, groups):
+    """groups: lists of the visits of one page in one viewport; the first theme of each gets
+    every axe rule, the next only what a theme can change."""
     from playwright.sync_api import sync_playwright
 
+    found = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
         try:
-            return {(p or "/", v, s): audit_visit(browser, site_url, p, v, s) for p, v, s in visits}
+            for group in groups:
+                shown = None
+                for p, v, s in group:
+                    found[(p or "/", v, s)] = audit_visit(browser, site_url, p, v, s, shown)
+                    shown = found[(p or "/", v, s)].pop("shown", shown)
         finally:
             browser.close()
+    return found
 
 
 def audit_pages(site_url, visits, processes=None):
     """{(page or "/", viewport, scheme): findings} for every visit (page_path, viewport, scheme).
 
-    The visits are dealt in turn to one browser per process (AUDIT_PROCESSES, default one per core,
-    at most 4): the browsers then use every core, where one browser waits on one page at a time."""
+    The visits of one page in one viewport stay together (the second theme builds on the first);
+    those groups are dealt in turn to one browser per process (AUDIT_PROCESSES, default one per
+    core, at most 4): the browsers then use every core, where one browser waits on one page at a
+    time."""
     processes = processes or int(os.environ.get("AUDIT_PROCESSES", min(4, os.cpu_count() or 1)))
     executable = chromium_or_skip()
-    shares = [visits[i::processes] for i in range(processes) if visits[i::processes]]
+    groups = {}
+    for p, v, s in visits:
+        groups.setdefault((p, v), []).append((p, v, s))
+    groups = list(groups.values())
+    shares = [groups[i::processes] for i in range(processes) if groups[i::processes]]
     # always in other processes: this one has its own Playwright already (one per process), and runs
     # threads (the site server, Playwright's), so spawn, not fork
     spawn = multiprocessing.get_context("spawn")

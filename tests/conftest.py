@@ -1,5 +1,6 @@
 """Shared fixtures: the project's real snippet outputs and one real site build per session."""
 
+import fcntl
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 import localsite
+from execdocs.run import forkserver
 from execdocs.run.runner import Runner
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,9 +21,20 @@ MKDOCS = os.path.join(os.path.dirname(sys.executable), "mkdocs")
 
 
 @pytest.fixture(scope="session")
-def outputs():
+def snippet_worker():
+    """One warm snippet worker for the session's runner tests, so that torch is imported once
+    rather than once per test. Each test's throwaway project has its own snippets/ folder: the
+    worker gives every child its job's import path, and is started anew whenever what it
+    imported could differ from what a fresh process would (forkserver.ForkServer.serves)."""
+    worker = forkserver.WarmWorker()
+    yield worker
+    worker.close()
+
+
+@pytest.fixture(scope="session")
+def outputs(snippet_worker):
     """Run every snippet (cached ones are not re-run); return a loader of recorded values."""
-    Runner(ROOT, BUILD, device="cpu").run()
+    Runner(ROOT, BUILD, device="cpu", worker=snippet_worker).run()
 
     def load(snippet, filename="values.json"):
         with open(os.path.join(BUILD, "out", snippet, filename), encoding="utf-8") as fh:
@@ -90,11 +103,24 @@ def mkdocs_build(project, site_dir, env=None):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The real site, built once for the session; returns its folder."""
-    site_dir = str(tmp_path_factory.mktemp("site"))
-    done = mkdocs_build(ROOT, site_dir)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return site_dir
+    """The real site, built once for the session; returns its folder. Tests only read it: under
+    pytest-xdist (pytest.ini runs one worker per core) the first worker to need it builds it in the
+    run's shared temporary folder and the others wait for that build and read the same folder."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        site_dir = str(tmp_path_factory.mktemp("site"))
+        done = mkdocs_build(ROOT, site_dir)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return site_dir
+    shared = tmp_path_factory.getbasetemp().parent  # each worker's folder is inside the run's
+    site_dir, log = shared / "site", shared / "site.log"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log.exists():
+            done = mkdocs_build(ROOT, str(site_dir))
+            log.write_text(json.dumps([done.returncode, done.stdout + done.stderr]), encoding="utf-8")
+    returncode, output = json.loads(log.read_text(encoding="utf-8"))
+    assert returncode == 0, output
+    return str(site_dir)
 
 
 def read_page(site_dir, page):
@@ -155,3 +181,24 @@ def served(site):
     server = localsite.SiteServer(site)
     yield server.url
     server.close()
+
+
+# The test files that take longest (the browser audit, the clean build, the page store's and the
+# planted mistakes' builds), run first: pytest-xdist hands out files in this order, so no worker
+# starts one of these last while the others have finished.
+LONGEST_FIRST = (
+    "tests/browser/test_browser.py",
+    "tests/build/test_reproducible.py",
+    "tests/build/test_pagestore.py",
+    "tests/build/test_planted_mistakes.py",
+    "tests/build/test_cache_safety.py",
+    "tests/build/test_fastbuild.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        path = os.path.relpath(str(item.path), ROOT).replace(os.sep, "/")
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file, and of the other files, stays

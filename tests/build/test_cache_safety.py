@@ -51,6 +51,9 @@ def start(project, seconds):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # Ctrl-C reaches the runner even where this test runs in a background job, which starts
+        # with SIGINT ignored (and a Python started so keeps ignoring it)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -77,8 +77,8 @@ def out(root, name, filename="values.json", build="_build"):
     return json.loads(data) if filename.endswith(".json") else data
 
 
-def test_worker_preloads_torch_and_never_starts_cuda(project):
-    run(project, names=["probe"])
+def test_worker_preloads_torch_and_never_starts_cuda(project, snippet_worker):
+    run(project, names=["probe"], worker=snippet_worker)
     assert out(project, "probe")["preloaded"] is True  # torch came with the fork, not imported anew
     worker = forkserver.WarmWorker()
     try:
@@ -101,8 +101,8 @@ def test_a_snippet_leaves_nothing_behind_for_the_next(project):
     assert first["dtype"] == "torch.float32" and first["linewidth"] == 2.0 and first["leak"] is None
 
 
-def test_fresh_process_fallback_gives_identical_outputs(project, monkeypatch):
-    run(project, names=["probe", "plot"])
+def test_fresh_process_fallback_gives_identical_outputs(project, snippet_worker):
+    run(project, names=["probe", "plot"], worker=snippet_worker)
     warm = {f: out(project, n, f) for n, f in [("probe", "values.json"), ("plot", "curve-light.svg")]}
     report, _ = run(project, names=["probe", "plot"], force=True, warm_worker=False)
     assert {s["status"] for s in report.values()} == {"ran"}
@@ -112,17 +112,17 @@ def test_fresh_process_fallback_gives_identical_outputs(project, monkeypatch):
     assert fresh == warm
 
 
-def test_snippets_running_side_by_side_share_the_cores(project, monkeypatch):
+def test_snippets_running_side_by_side_share_the_cores(project, monkeypatch, snippet_worker):
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    run(project, names=["probe", "plot"], jobs=2)
+    run(project, names=["probe", "plot"], jobs=2, worker=snippet_worker)
     assert out(project, "probe")["threads"] == max(1, os.cpu_count() // 2)
-    run(project, names=["probe"], jobs=2, force=True)  # alone, it gets every core
+    run(project, names=["probe"], jobs=2, force=True, worker=snippet_worker)  # alone, it gets every core
     assert out(project, "probe")["threads"] == os.cpu_count()
 
 
-def test_cached_snippets_keep_the_time_and_memory_of_their_run(project):
-    ran, _ = run(project, names=["probe"])
-    cached, summary = run(project, names=["probe"])
+def test_cached_snippets_keep_the_time_and_memory_of_their_run(project, snippet_worker):
+    ran, _ = run(project, names=["probe"], worker=snippet_worker)
+    cached, summary = run(project, names=["probe"], worker=snippet_worker)
     assert "0 ran, 1 from cache" in summary
     assert cached["probe"]["status"] == "cached"
     for key in ("seconds", "peak_rss_bytes"):

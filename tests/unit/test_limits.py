@@ -14,7 +14,7 @@ from execdocs.run.runner import Runner, SnippetFailure
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, snippet_worker):
     snippets = tmp_path / "snippets"
     shutil.copytree(os.path.join(ROOT, "snippets", "sitekit"), snippets / "sitekit")
 
@@ -23,11 +23,14 @@ def project(tmp_path):
 
     write.root = tmp_path
     write.out = tmp_path / "_build" / "out"
+    write.worker = snippet_worker
     return write
 
 
 def run(project, *names, warm_worker=True):
-    return Runner(str(project.root), device="cpu", jobs=1, log=lambda _: None, warm_worker=warm_worker).run(list(names))
+    worker = project.worker if warm_worker else None
+    runner = Runner(str(project.root), device="cpu", jobs=1, log=lambda _: None, warm_worker=warm_worker, worker=worker)
+    return runner.run(list(names))
 
 
 def test_cut_output_keeps_the_first_lines_and_says_how_many_more():

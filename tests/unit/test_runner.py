@@ -23,7 +23,7 @@ sitekit.report("answer", scale(21))
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, snippet_worker):
     snippets = tmp_path / "snippets"
     shutil.copytree(os.path.join(ROOT, "snippets", "sitekit"), snippets / "sitekit")
     (snippets / "_unused.py").write_text("x = 1\n")
@@ -35,7 +35,7 @@ def project(tmp_path):
 
     def run(*names, force=False):
         logs = []
-        runner = Runner(str(tmp_path), device="cpu", jobs=2, log=logs.append)
+        runner = Runner(str(tmp_path), device="cpu", jobs=2, log=logs.append, worker=snippet_worker)
         report = runner.run(list(names) or None, force=force)
         return report, logs[-1]
 
@@ -261,3 +261,45 @@ def test_directives_may_follow_the_docstring(project):
     )
     with pytest.raises(SnippetFailure, match=r"snippets/slow.py:4: Timeout: still running after 2 s"):
         project.run("slow")
+
+
+def test_one_warm_worker_serves_projects_with_their_own_snippets(tmp_path):
+    """The session's runner tests share one warm worker (conftest.snippet_worker): each project's
+    snippets import their own local modules, from the same worker process."""
+    from execdocs.run import forkserver
+
+    worker = forkserver.WarmWorker()
+    found, pids = {}, set()
+    try:
+        for factor in (2, 3):
+            snippets = tmp_path / f"project{factor}" / "snippets"
+            shutil.copytree(os.path.join(ROOT, "snippets", "sitekit"), snippets / "sitekit")
+            (snippets / "helper.py").write_text(f"def scale(x):\n    return {factor} * x\n")
+            (snippets / "ok.py").write_text(OK)
+            Runner(str(snippets.parent), device="cpu", jobs=1, log=lambda _: None, worker=worker).run(["ok"])
+            found[factor] = json.loads((snippets.parent / "_build" / "out" / "ok" / "values.json").read_text())
+            pids.add(worker.server.info["pid"])
+    finally:
+        worker.close()
+    assert found == {2: {"answer": 42}, 3: {"answer": 63}}
+    assert len(pids) == 1
+
+
+def test_a_worker_is_reused_only_where_its_imports_are_what_a_fresh_process_gets(tmp_path):
+    from execdocs.run.forkserver import same_imports
+
+    a, b, scripts = (str(tmp_path / name) for name in ("a", "b", "scripts"))
+    for folder in (a, b, scripts):
+        os.makedirs(folder)
+    info = {"modules": ["execdocs", "numpy", "torch"], "path_used": [scripts]}
+
+    def env(*entries):
+        return {"PYTHONPATH": os.pathsep.join(entries)}
+
+    assert same_imports(info, env(a, scripts), env(b, scripts))
+    assert not same_imports(info, env(a, scripts), env(b))  # execdocs came from an entry now gone
+    assert not same_imports(info, env(a, scripts, b), env(b, scripts))  # kept entries change order
+    assert not same_imports({}, env(a, scripts), env(b, scripts))  # a worker that says nothing
+    (tmp_path / "b" / "numpy.py").write_text("")
+    assert not same_imports(info, env(a, scripts), env(b, scripts))  # b's numpy.py comes first in a fresh process
+    assert same_imports(info, env(b, scripts), env(b, scripts))

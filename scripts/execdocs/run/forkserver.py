@@ -66,6 +66,11 @@ class ForkServer:
     def alive(self):
         return self.broken is None and self.proc.poll() is None and self.reader.is_alive()
 
+    def serves(self, env):
+        """Whether a job with env may run here: the same import environment, PYTHONPATH aside,
+        and a PYTHONPATH under which the worker's imports are what a fresh process gets."""
+        return _import_env(self.env) == _import_env(env) and same_imports(self.info, self.env, env)
+
     def _read(self):
         try:
             for line in self.proc.stdout:
@@ -218,14 +223,47 @@ IMPORT_ENV_PREFIXES = ("PYTHON", "TORCH", "PYTORCH", "MPL", "CUDA", "NVIDIA", "O
 
 def _import_env(env):
     """The variables that can change what the preloaded imports do; every other variable
-    is handed to each child with its job, so a change there needs no new worker."""
-    return {k: v for k, v in env.items() if k.startswith(IMPORT_ENV_PREFIXES) or k == "PATH"}
+    is handed to each child with its job, so a change there needs no new worker. PYTHONPATH is
+    left to ForkServer.serves: each child gets its job's import path (worker._use_import_path)."""
+    return {k: v for k, v in env.items() if (k.startswith(IMPORT_ENV_PREFIXES) or k == "PATH") and k != "PYTHONPATH"}
+
+
+def _path_entries(env):
+    return [os.path.abspath(entry) for entry in env.get("PYTHONPATH", "").split(os.pathsep) if entry]
+
+
+def _module_names(folder):
+    """The top-level names a folder on the import path can provide (modules, packages, portions)."""
+    try:
+        return {name.split(".")[0] for name in os.listdir(folder)}
+    except OSError:
+        return set()
+
+
+def same_imports(info, old_env, new_env):
+    """Whether a worker started with old_env imported what a fresh process with new_env's
+    PYTHONPATH would: it imported nothing from an entry new_env drops, no entry new_env adds
+    holds a module of a name it imported, and the entries both keep stay in the same order."""
+    old, new = _path_entries(old_env), _path_entries(new_env)
+    if old == new:
+        return True
+    used = info.get("path_used") if isinstance(info, dict) else None
+    modules = info.get("modules") if isinstance(info, dict) else None
+    if used is None or modules is None:
+        return False
+    if not set(used) <= set(new):
+        return False
+    kept = [entry for entry in new if entry in old]
+    if kept != [entry for entry in old if entry in new]:
+        return False
+    imported = set(modules)
+    return not any(_module_names(entry) & imported for entry in new if entry not in old)
 
 
 class WarmWorker:
     """Keeps one worker warm for its owner (the MkDocs plugin for a whole `mkdocs serve` session,
-    or one runner call): started on first use, restarted when it died or when the environment
-    that shapes its imports differs, stopped by `close()`."""
+    one runner call, or a whole test session): started on first use, restarted when it died or
+    when it cannot serve the environment (ForkServer.serves), stopped by `close()`."""
 
     def __init__(self, command=SERVER, start_timeout=120):
         self.command = command
@@ -236,7 +274,7 @@ class WarmWorker:
     def get(self, env):
         with self.lock:
             server = self.server
-            if server is not None and (not server.alive() or _import_env(server.env) != _import_env(env)):
+            if server is not None and (not server.alive() or not server.serves(env)):
                 server.close()
                 server = None
             if server is None:

@@ -8,7 +8,12 @@ that clean state: the child starts its own session (the timeout kills its whole 
 sends fd 1 and 2 to the job's stderr file and runs the snippet with child.run_job, exactly as a
 fresh process would.
 
-Protocol, one JSON object per line: the worker prints {"ready": ..., "cuda_initialized": ...}
+A child's import path is its job's PYTHONPATH followed by the interpreter's own entries, as in a
+fresh `python -P` with that PYTHONPATH: one worker can serve projects with other snippets/ folders
+(forkserver.ForkServer.serves says when that is safe, from what the worker reports it imported).
+
+Protocol, one JSON object per line: the worker prints {"ready": ..., "cuda_initialized": ...,
+"modules": [top-level names imported], "path_used": [PYTHONPATH entries it imported from]}
 once, then reads {"id", "job", "env", "stderr"} requests and answers {"id", "returncode"} when
 that child has ended. Jobs run concurrently; the runner decides how many at a time.
 """
@@ -42,6 +47,38 @@ def _preload():
     return bool(torch is not None and torch.cuda.is_initialized())
 
 
+def _path_entries(pythonpath):
+    return [os.path.abspath(entry) for entry in (pythonpath or "").split(os.pathsep) if entry]
+
+
+# The import path this process started with: its PYTHONPATH's entries (first: -P adds no script
+# folder), then the interpreter's own (standard library, site-packages).
+STARTED_WITH = _path_entries(os.environ.get("PYTHONPATH"))
+OWN_ENTRIES = sys.path[len(STARTED_WITH) :] if sys.path[: len(STARTED_WITH)] == STARTED_WITH else None
+
+
+def _imported():
+    """Top-level names of every module loaded here, and the PYTHONPATH entries any came from."""
+    names = sorted({name.split(".")[0] for name in sys.modules})
+    used = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        for entry in STARTED_WITH:
+            if path and os.path.abspath(path).startswith(entry + os.sep):
+                used.add(entry)
+    return names, sorted(used)
+
+
+def _use_import_path(pythonpath):
+    """The child's sys.path: its job's PYTHONPATH entries, then the interpreter's own."""
+    entries = _path_entries(pythonpath)
+    if entries == STARTED_WITH:
+        return
+    if OWN_ENTRIES is None:
+        raise RuntimeError("the worker cannot tell its PYTHONPATH entries in sys.path apart")
+    sys.path[:] = list(dict.fromkeys(entries + OWN_ENTRIES))
+
+
 def _child(request):
     """In the forked child: isolate, redirect, run the snippet, exit. Never returns."""
     code = 1
@@ -58,6 +95,7 @@ def _child(request):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the worker's abort handler
         os.environ.clear()
         os.environ.update(request["env"])
+        _use_import_path(request["env"].get("PYTHONPATH"))
         from execdocs.run import child
 
         job = Job(**request["job"])
@@ -78,7 +116,11 @@ def serve():
     from execdocs.run import child  # noqa: F401 - loaded once here, not in every child
 
     reply = sys.stdout
-    reply.write(json.dumps({"ready": True, "cuda_initialized": cuda, "pid": os.getpid()}) + "\n")
+    modules, path_used = _imported()
+    hello = {"ready": True, "cuda_initialized": cuda, "pid": os.getpid(), "modules": modules, "path_used": path_used}
+    if OWN_ENTRIES is None:
+        hello["path_used"] = None  # sys.path does not start with PYTHONPATH: serve only this one
+    reply.write(json.dumps(hello) + "\n")
     reply.flush()
     running = {}  # pid -> (request id, hard deadline)
     stdin = sys.stdin.buffer
