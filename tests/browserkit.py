@@ -93,11 +93,24 @@ def new_context(browser, viewport="desktop", scheme="light", javascript=True):
     return context, Recorder(context)
 
 
-def open_page(context, url):
+def open_page(context, url, laid_out=True):
     page = context.new_page()
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
+    if laid_out:
+        wait_laid_out(page)
     return page
+
+
+def wait_laid_out(page, timeout=60000):
+    """Until reader.js has laid out every block of the page text: reader.css lets the browser skip
+    those below the first screen until then (content-visibility), and a skipped block has a guessed
+    height, so what measures the page (axe, overflow, screenshots) waits. Without JavaScript
+    (Material's document$ is not there) nothing is waited for."""
+    page.wait_for_function(
+        "() => document.documentElement.hasAttribute('data-laid-out') || typeof document$ === 'undefined'",
+        timeout=timeout,
+    )
 
 
 def load_images(page):

@@ -22,9 +22,23 @@ def live(outputs):
 
 
 def widget(page, kind):
+    """The widget, once set up: lr-live.js does that when it comes near the screen (its fallback
+    figure, or where it is), so the reader's way there is taken first."""
     found = page.locator(f'[data-lr-live="{kind}"]')
+    found.evaluate("el => (document.getElementById(el.dataset.fallback) || el.parentElement).scrollIntoView()")
     page.wait_for_function("el => el.lrLive !== undefined", arg=found.element_handle())
     return found
+
+
+def test_a_widget_far_down_the_page_waits_until_the_reader_comes_near(browser, served):
+    context, record = browserkit.new_context(browser, "phone")
+    page = browserkit.open_page(context, served + PAGES["valley"])
+    far = page.locator('[data-lr-live="valley"]')
+    assert page.evaluate("el => el.lrLive === undefined && el.hidden", far.element_handle())
+    found = widget(page, "valley")
+    assert found.is_visible() and len(drawing(found)) == 3
+    context.close()
+    assert not record.console_errors and not record.failed and not record.foreign
 
 
 def set_sliders(found, eta, mu):

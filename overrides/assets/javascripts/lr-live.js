@@ -215,15 +215,46 @@
     update();
   }
 
+  // A widget is set up when it comes near the screen, not with the page (issue 18: drawing it is a
+  // long task on a slow phone): what is watched is its fallback, the figure shown until then, or
+  // where the widget is. Set up well before it is in view, the swap moves nothing the reader sees.
+  // Distances are only known once reader.js has laid out the whole page (data-laid-out on the root
+  // element; until then most blocks have guessed heights), so the watching starts then.
+  function whenLaidOut(run) {
+    var root = document.documentElement;
+    if (root.hasAttribute("data-laid-out") || typeof MutationObserver === "undefined" || typeof document$ === "undefined") {
+      return run();
+    }
+    var done = false;
+    function once() {
+      if (done) return;
+      done = true;
+      watcher.disconnect();
+      run();
+    }
+    var watcher = new MutationObserver(function () { if (root.hasAttribute("data-laid-out")) once(); });
+    watcher.observe(root, { attributes: true, attributeFilter: ["data-laid-out"] });
+    setTimeout(once, 10000);  // should reader.js never say so
+  }
+
   function setUpAll() {
     var widgets = document.querySelectorAll("[data-lr-live]");
-    for (var i = 0; i < widgets.length; i++) {
-      if (widgets[i].lrLive) continue;
-      setUp(widgets[i], i);
-    }
+    Array.prototype.forEach.call(widgets, function (widget, number) {
+      if (widget.lrLive || widget.lrLiveWatched) return;
+      var fallback = widget.getAttribute("data-fallback");
+      var watched = (fallback && document.getElementById(fallback)) || widget.parentElement;
+      if (typeof IntersectionObserver === "undefined" || !watched) return setUp(widget, number);
+      widget.lrLiveWatched = true;
+      var observer = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        observer.disconnect();
+        setUp(widget, number);
+      }, { rootMargin: "100% 0px" });
+      observer.observe(watched);
+    });
   }
 
   window.lrLive = {paths: paths, regime: regime};
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpAll);
-  else setUpAll();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { whenLaidOut(setUpAll); });
+  else whenLaidOut(setUpAll);
 })();

@@ -4,13 +4,41 @@
 (function () {
   "use strict";
 
-  function markScrollableFormulas() {
-    // notebook pages (mkdocs-jupyter) scroll their code cells the same way, and a wide table scrolls
-    // in the box Material wraps it in
-    var boxes = ".math-display, .highlight-ipynb, .md-typeset__scrollwrap, .md-typeset table:not([class])";
-    document.querySelectorAll(boxes).forEach(function (box) {
+  // notebook pages (mkdocs-jupyter) scroll their code cells the same way, and a wide table scrolls
+  // in the box Material wraps it in
+  var BOXES = ".math-display, .highlight-ipynb, .md-typeset__scrollwrap, .md-typeset table:not([class])";
+  // Material makes a wide code block focusable itself (with a pointer that hovers, as here), but
+  // only once the block comes into view (feature content.lazy, mkdocs.yml): until then, here
+  var CODE = ".md-typeset pre:not(.mermaid) > code";
+  var HOVER = window.matchMedia && window.matchMedia("(hover)").matches;
+  // the blocks reader.css leaves to the browser to lay out when they come near the screen
+  // (content-visibility); each gets .is-shown once it has been laid out. Not the first eleven nor
+  // the last nine children of the text (see reader.css).
+  var SKIPPABLE = ":nth-child(n+12):nth-last-child(n+10)";
+  var BLOCKS = ["p" + SKIPPABLE, ".highlight" + SKIPPABLE + " > pre", ".math-display" + SKIPPABLE,
+    ".admonition" + SKIPPABLE, "details" + SKIPPABLE].map(function (block) { return ".md-typeset > " + block; }).join(", ");
+  var SHOWN = "is-shown";
+
+  function waiting(box) {
+    // a box inside (or being) a block not laid out yet: measuring it would lay its block out now
+    var block = box.closest(BLOCKS);
+    return !!block && !block.classList.contains(SHOWN);
+  }
+
+  function markScrollableFormulas(boxes) {
+    boxes = Array.prototype.filter.call(boxes || document.querySelectorAll(BOXES + ", " + CODE), function (box) {
+      return !waiting(box);
+    });
+    // all the measuring first, then all the changes: one layout, not one per box
+    var wide = boxes.map(function (box) { return box.scrollWidth > box.clientWidth + 1; });
+    boxes.forEach(function (box, i) {
+      if (box.matches(CODE)) {
+        if (wide[i] && HOVER) box.setAttribute("tabindex", "0");
+        else box.removeAttribute("tabindex");
+        return;
+      }
       var table = box.tagName === "TABLE";  // Material lets a table scroll itself: it keeps its role
-      if (box.scrollWidth > box.clientWidth + 1) {
+      if (wide[i]) {
         var kind = box.classList.contains("math-display") ? "Công thức" : box.classList.contains("highlight-ipynb") ? "Mã" : "Bảng";
         box.tabIndex = 0;
         if (!table) box.setAttribute("role", "region");
@@ -21,6 +49,66 @@
         box.removeAttribute("aria-label");
       }
     });
+  }
+
+  // A long page is laid out a block at a time (issue 18): reader.css lets the browser skip the
+  // blocks below the first screen, so the page shows and answers sooner; here, while the browser is
+  // idle, each block in turn is laid out for good (.is-shown), in slices of a few milliseconds, so
+  // that within a second or so the page has its real height (the scrollbar, Material's table of
+  // contents and links to a section need it) and no slice holds up a tap. When all are done the
+  // root element gets data-laid-out (the browser tests wait for it).
+  var queue = [], slicing = false, generation = 0;
+  var idle = window.requestIdleCallback || function (run) {
+    return setTimeout(function () { run({ timeRemaining: function () { return 8; } }); }, 20);
+  };
+  var SLICE_MS = 6;
+
+  function showSlice(deadline) {
+    slicing = false;
+    var started = performance.now(), boxes = [];
+    while (queue.length && performance.now() - started < SLICE_MS && deadline.timeRemaining() > 0) {
+      var block = queue.shift();
+      if (!block.isConnected) continue;
+      block.classList.add(SHOWN);
+      block.getBoundingClientRect();  // laid out now, within this slice, not all in the next frame
+      if (block.matches(BOXES)) boxes.push(block);
+      Array.prototype.push.apply(boxes, block.querySelectorAll(BOXES + ", " + CODE));
+    }
+    if (boxes.length) markScrollableFormulas(boxes);
+    if (queue.length) {
+      slice();
+    } else {
+      landOnTarget();
+      document.documentElement.setAttribute("data-laid-out", String(generation));
+    }
+  }
+
+  // A link to a section scrolled to it while the blocks above had guessed heights: now that they
+  // have their own, the section is brought back to the top, unless the reader has moved since.
+  var moved = false;
+  ["wheel", "touchmove", "keydown", "mousedown"].forEach(function (type) {
+    window.addEventListener(type, function () { moved = true; }, { capture: true, passive: true });
+  });
+  function landOnTarget() {
+    var id = location.hash.slice(1);
+    var target = id && !moved && document.getElementById(decodeURIComponent(id));
+    if (target) target.scrollIntoView();
+  }
+
+  function slice() {
+    if (slicing) return;
+    slicing = true;
+    idle(showSlice, { timeout: 2000 });
+  }
+
+  function showAllBlocks() {
+    generation += 1;
+    moved = false;
+    document.documentElement.removeAttribute("data-laid-out");
+    queue = Array.prototype.filter.call(document.querySelectorAll(BLOCKS), function (block) {
+      return !block.classList.contains(SHOWN);
+    });
+    slice();
   }
 
   function fold(text) {
@@ -77,6 +165,7 @@
   }
 
   function onPage() {
+    showAllBlocks();
     markScrollableFormulas();
     highlightFoldedTerms();
     loadStepper();
@@ -85,9 +174,9 @@
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);
-    pending = setTimeout(markScrollableFormulas, 150);
+    pending = setTimeout(function () { markScrollableFormulas(); }, 150);
   });
-  if (document.fonts) document.fonts.ready.then(markScrollableFormulas);  // KaTeX fonts change widths
+  if (document.fonts) document.fonts.ready.then(function () { markScrollableFormulas(); });  // KaTeX fonts change widths
   if (typeof document$ !== "undefined") {
     document$.subscribe(onPage);
   } else {
