@@ -3,23 +3,17 @@ from the save until the served page shows it (repeated; the slowest of the repea
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 
 from execdocs.run.cells import split_cells
+from localsite import free_port
 from benchkit import ENV, FULL_INCLUDE, INCLUDE, MKDOCS, SERVING, WORKER_READY, _load_json, say, target
 
 
 # --- 4: one edited snippet under mkdocs serve ---------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url):

@@ -8,6 +8,7 @@ import http.server
 import mimetypes
 import os
 import shutil
+import socket
 import threading
 
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
@@ -91,6 +92,13 @@ class SiteServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def free_port():
+    """A TCP port on localhost that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def site_pages(site):

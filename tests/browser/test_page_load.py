@@ -13,6 +13,18 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) window.__sh
   .observe({type: "layout-shift", buffered: true});"""
 
 
+def _slow_phone(browser):
+    """A phone-sized page on slow 4G with a 4x slower CPU that adds up its layout shifts."""
+    context, _ = browserkit.new_context(browser, viewport="phone")
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.add_init_script(LAYOUT_SHIFT)
+    return context, page
+
+
 def _requests(page):
     asked = []
     page.on("request", lambda request: asked.append(request.url))
@@ -62,13 +74,7 @@ def test_search_index_comes_at_once_for_highlighted_words(browser, served):
 
 
 def test_text_barely_moves_when_the_fonts_arrive(browser, served):
-    context, _ = browserkit.new_context(browser, viewport="phone")
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    page.add_init_script(LAYOUT_SHIFT)
+    context, page = _slow_phone(browser)
     page.goto(served + PAGE, wait_until="load")
     page.wait_for_timeout(2000)
     shift = page.evaluate("window.__shift")
@@ -179,13 +185,7 @@ def test_a_link_to_a_section_lands_on_it(browser, served):
 
 
 def test_long_pages_do_not_move_while_their_blocks_are_laid_out(browser, served):
-    context, _ = browserkit.new_context(browser, viewport="phone")
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    page.add_init_script(LAYOUT_SHIFT)
+    context, page = _slow_phone(browser)
     shifts = {}
     # (quy-tac-chuoi and loi-thuong-gap move by up to 0.05 before and after this change: a late
     # KaTeX or bold font on their first screen, which test_text_barely_moves_when_the_fonts_arrive

@@ -6,7 +6,6 @@ cannot do alone (a new file, a mistake) is left to the full build, which reports
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -15,14 +14,9 @@ import urllib.request
 import pytest
 
 from conftest import MKDOCS
+from localsite import free_port
 
 DEADLINE = 240  # seconds for any one wait: the first build of a warm copy, the worker's torch
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url):
