@@ -158,6 +158,7 @@ def test_what_the_theme_reads_renders_the_page_again(project):
     assert done.returncode == 0, done.stderr
     assert templates_of(done)[0] == 2 and SEARCH.search(done.stderr).group(1) == "1"
     assert "Một câu mới để thử kho mẫu." in read_page(site, "toi-uu")
+    assert "Một câu mới để thử kho mẫu." in read_page(site, "ban-in")  # the print page's memo too
     # a title in the navigation: every page shows the navigation
     edit(os.path.join(project, "mkdocs.yml"), "  - Gradient: gradient.md\n", "  - Gradient (đổi tên): gradient.md\n")
     done = build(project, env=NO_RUN)[0]

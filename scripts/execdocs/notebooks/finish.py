@@ -16,17 +16,12 @@ from execdocs.store import content_key
 CSS_KEY = "css "
 
 
-def _source(module):
-    with open(module.__file__, "rb") as fh:
+def _read(path):
+    with open(path, "rb") as fh:
         return fh.read()
 
 
-def _own_source():
-    with open(__file__, "rb") as fh:
-        return fh.read()
-
-
-CODE = content_key(_source(assets), _source(pages), _own_source())
+CODE = content_key(*(_read(path) for path in (assets.__file__, pages.__file__, __file__)))
 
 
 def finished_html(html, name, prefix, out_root, stylesheets, store):
