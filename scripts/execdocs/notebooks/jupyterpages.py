@@ -7,15 +7,19 @@ mkdocs-jupyter 0.26.3's plugin does (its `new_render`: `convert.nb2html` for the
 `_get_nb_toc_tokens` for the table of contents and the title), keeping the result in a ResultStore
 under a key of the notebook's bytes, the options and the converter's versions. mkdocs_jupyter is
 imported only for a notebook that is not in the store. The options are mkdocs-jupyter's own names,
-under `notebook_pages:` in mkdocs.yml.
+under `notebook_pages:` in mkdocs.yml. The converter's templates are compiled once and kept in
+`templates_dir` (patches.route_notebook_templates), not once per notebook.
 """
 
 import json
+import logging
+import os
 import re
 from importlib.metadata import PackageNotFoundError, version
 
 from mkdocs.structure.files import File
 
+from execdocs import patches
 from execdocs.store import ResultStore, content_key
 
 WRITTEN_FOR = "0.26.3"  # mkdocs-jupyter: the plugin code this module does the work of
@@ -54,7 +58,7 @@ class NotebookPageFile(File):
 
 
 class NotebookPages:
-    def __init__(self, options, store_path):
+    def __init__(self, options, store_path, templates_dir):
         unknown = sorted(set(options) - set(DEFAULTS))
         if unknown:
             raise NotebookPagesError(
@@ -72,6 +76,8 @@ class NotebookPages:
         self.options = {**DEFAULTS, **options}
         self.store = ResultStore(store_path)
         self.versions = " ".join(f"{name} {_version(name)}" for name in CONVERTER)
+        self.templates_dir = templates_dir
+        self.templates_routed = False
 
     def render(self, page):
         """Set the notebook page's content, table of contents and title (its Page.render)."""
@@ -119,10 +125,26 @@ class NotebookPages:
         from mkdocs_jupyter import convert  # nbconvert: only for a notebook not in the store
         from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
+        if not self.templates_routed:
+            self._route_templates()
+
         options = {k: v for k, v in self.options.items() if k not in ("toc_depth", "ignore_h1_titles")}
         content = convert.nb2html(path, **options)
         toc_tokens, title = _get_nb_toc_tokens(path, self.options["toc_depth"])
         return {"content": content, "toc_tokens": toc_tokens, "title": title}
+
+
+    def _route_templates(self):
+        import jinja2
+
+        self.templates_routed = True
+        # compiled code depends on the Jinja and nbconvert that made it: a folder for each pair
+        folder = os.path.join(self.templates_dir, content_key(self.versions, jinja2.__version__)[:16])
+        os.makedirs(folder, exist_ok=True)
+        try:
+            patches.route_notebook_templates(jinja2.FileSystemBytecodeCache(folder))
+        except patches.PatchError as error:  # only slower: every notebook compiles its templates
+            logging.getLogger("mkdocs.plugins.execdocs").info(f"notebook templates not cached: {error}")
 
 
 def _version(name):

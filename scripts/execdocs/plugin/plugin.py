@@ -138,7 +138,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             if self.config.notebook_pages is not None:
                 try:
                     self.jupyter = jupyterpages.NotebookPages(
-                        self.config.notebook_pages, os.path.join(self.build_dir, "notebook-pages.json")
+                        self.config.notebook_pages,
+                        os.path.join(self.build_dir, "notebook-pages.json"),
+                        os.path.join(self.build_dir, "jinja", "nbconvert"),
                     )
                 except jupyterpages.NotebookPagesError as error:
                     _fail(str(error))
