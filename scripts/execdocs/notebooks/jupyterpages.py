@@ -133,7 +133,6 @@ class NotebookPages:
         toc_tokens, title = _get_nb_toc_tokens(path, self.options["toc_depth"])
         return {"content": content, "toc_tokens": toc_tokens, "title": title}
 
-
     def _route_templates(self):
         import jinja2
 
