@@ -129,7 +129,7 @@ def read_page(site_dir, page):
 
 
 # What a build keeps in _build besides the snippet cache; never the screenshots or the offline zip.
-BUILD_LEFT_OUT = ("cache", "screenshots", "offline-*.zip", "parity.json", "jinja")
+BUILD_LEFT_OUT = ("cache", "screenshots", "offline-*.zip", "offline-*.json", "parity.json", "jinja")
 
 
 def copy_project(destination, with_cache=True, warm=False):

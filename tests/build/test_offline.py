@@ -7,7 +7,7 @@ import zipfile
 from collections import Counter
 
 from conftest import lesson_files, nav_files, read_page
-from execdocs.offline import archive, printpage
+from execdocs.offline import archive, printpage, zipwriter
 
 
 def test_a_chapter_keeps_unique_ids_and_its_links_become_links_within_the_print_page():
@@ -85,6 +85,67 @@ def test_the_zip_is_the_same_bytes_for_the_same_site_and_cached_by_content(tmp_p
     with zipfile.ZipFile(site / "x.zip") as zipped:
         assert zipped.read("lan-truyen-nguoc/a/index.html").decode() == '<a href="../index.html">trang chủ</a>'
         assert zipped.read("lan-truyen-nguoc/index.html").decode() == '<a href="a/index.html">a</a> <a href="#x">x</a>'
+
+
+def _zipfile_bytes(members):
+    """What zipfile itself writes for [(name, data)]: the layout zipwriter must keep."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, archive.FIXED_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(archive.STORED) else zipfile.ZIP_DEFLATED
+            zipped.writestr(info, data, compresslevel=zipwriter.LEVEL)
+    return buffer.getvalue()
+
+
+def test_the_zip_writer_writes_what_zipfile_writes():
+    members = [
+        ("ĐỌC TRƯỚC.txt", "Mở index.html".encode()),
+        ("lan-truyen-nguoc/index.html", b"<p>" + b"gradient " * 500 + b"</p>"),
+        ("lan-truyen-nguoc/assets/hinh.png", bytes(range(256)) * 8),
+        ("lan-truyen-nguoc/empty.txt", b""),
+    ]
+    stored = [zipwriter.compress(n, d, stored=n.endswith(archive.STORED)) for n, d in members]
+    buffer = io.BytesIO()
+    zipwriter.write(buffer, stored, archive.FIXED_DATE)
+    assert buffer.getvalue() == _zipfile_bytes(members)
+    with zipfile.ZipFile(buffer) as zipped:
+        assert zipped.testzip() is None
+        assert zipped.read("lan-truyen-nguoc/assets/hinh.png") == members[2][1]
+
+
+def _site(tmp_path, pages):
+    site = tmp_path / "site"
+    for name, text in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def test_a_new_zip_compresses_only_the_changed_files_and_equals_a_fresh_one(tmp_path, monkeypatch):
+    pages = {f"bai-{i}/index.html": f'<a href="../bai-{i + 1}/">tiếp</a> {"đạo hàm " * i}' for i in range(6)}
+    site = _site(tmp_path, pages)
+    cache = tmp_path / "cache"
+    assert archive.write(str(site), "x.zip", str(cache)) is True
+    compressed = []
+    original = zipwriter.compress
+    monkeypatch.setattr(zipwriter, "compress", lambda name, *a, **k: compressed.append(name) or original(name, *a, **k))
+    (site / "bai-3" / "index.html").write_text("<p>trang đã sửa</p>", encoding="utf-8")
+    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert compressed == ["ĐỌC TRƯỚC.txt", "lan-truyen-nguoc/bai-3/index.html"]
+    files = archive.site_files(str(site), leave_out={"x.zip"})
+    assert (site / "x.zip").read_bytes() == archive.zip_bytes(files, str(site))
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".zip"]  # the last zip and its manifest
+
+    # a damaged last zip is not copied from: every member is compressed again, and the zip is right
+    (zipped,) = cache.glob("offline-*.zip")
+    zipped.write_bytes(zipped.read_bytes()[:-10] + b"0123456789")
+    (site / "bai-4" / "index.html").write_text("<p>sửa lần nữa</p>", encoding="utf-8")
+    compressed.clear()
+    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert len(compressed) == 1 + len(pages)
+    assert (site / "x.zip").read_bytes() == archive.zip_bytes(files, str(site))
 
 
 def test_the_placeholder_is_a_zip_that_says_how_to_get_the_real_one():

@@ -33,7 +33,7 @@ CONTENT_KEYED = (
     "print-page.json",
     "jinja" + os.sep,  # compiled templates, under a hash of each template's absolute path
     "offline-",
-)  # offline-KEY.zip
+)  # offline-KEY.zip and its manifest offline-KEY.json
 
 
 def every_file(folder):

@@ -5,16 +5,21 @@ the copy that goes into the zip every relative link to a folder names its index.
 switches off its instant navigation on file:// by itself. Search needs a web worker, which a page
 opened from the disk may not start: the read-me says search is the web site's. The zip is the same
 bytes for the same site (sorted names, fixed dates); it is cached under a key of every file of the
-site, and made again only when one changed.
+site, and made again only when one changed, then compressing only the files that changed.
 """
 
 import glob
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
 import zipfile
+import zlib
+
+from execdocs.offline import zipwriter
+from execdocs.store import content_key, sha256_file, write_if_changed
 
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 TOP = "lan-truyen-nguoc"  # the folder the zip unpacks to
@@ -81,34 +86,36 @@ def site_files(site_dir, leave_out):
     return found
 
 
-def site_key(files):
+def digested(files):
+    """[(relative, path, sha256 of the file)] of site_files' list."""
+    return [(relative, path, sha256_file(path)) for relative, path in files]
+
+
+def site_key(digested_files):
     digest = hashlib.sha256()
-    for relative, path in files:
+    for relative, _, file_digest in digested_files:
         digest.update(relative.encode() + b"\0")
-        with open(path, "rb") as fh:
-            digest.update(hashlib.sha256(fh.read()).digest())
+        digest.update(bytes.fromhex(file_digest))
     return digest.hexdigest()
 
 
-def _members(files, site_dir):
-    for relative, path in files:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        if relative.endswith(".html"):
-            data = _file_links(data.decode("utf-8")).encode("utf-8")
-        yield relative, data
+def _member(relative, path):
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if relative.endswith(".html"):
+        data = _file_links(data.decode("utf-8")).encode("utf-8")
+    return zipwriter.compress(f"{TOP}/{relative}", data, stored=relative.endswith(STORED))
+
+
+def _read_me():
+    return zipwriter.compress("ĐỌC TRƯỚC.txt", READ_ME.encode("utf-8"))
 
 
 def zip_bytes(files, site_dir):
+    """The zip of site_files' list, every member compressed afresh."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        entries = [("ĐỌC TRƯỚC.txt", READ_ME.encode("utf-8"))]
-        entries += [(f"{TOP}/{name}", data) for name, data in _members(files, site_dir)]
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, FIXED_DATE)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(STORED) else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=6)
+    members = [_read_me(), *(_member(relative, path) for relative, path in files)]
+    zipwriter.write(buffer, members, FIXED_DATE)
     return buffer.getvalue()
 
 
@@ -121,20 +128,68 @@ def placeholder():
     return buffer.getvalue()
 
 
+def _member_code():
+    """What a member's compressed bytes depend on besides its file: this code and zlib."""
+    sources = []
+    for module in (__file__, zipwriter.__file__):
+        with open(module, "rb") as fh:
+            sources.append(fh.read())
+    return content_key(*sources, zlib.ZLIB_RUNTIME_VERSION)
+
+
+def _kept_members(cache_dir, code):
+    """{member key: Member} of the last zip made, from its manifest; {} where either is missing,
+    unreadable or does not match the other (then every member is compressed again)."""
+    for manifest_path in glob.glob(os.path.join(cache_dir, "offline-*.json")):
+        try:
+            with open(manifest_path, encoding="utf-8") as fh:
+                manifest = json.load(fh)
+            with open(os.path.join(cache_dir, manifest["zip"]), "rb") as fh:
+                data = fh.read()
+            if manifest["code"] != code or hashlib.sha256(data).hexdigest() != manifest["sha256"]:
+                continue
+            return {
+                key: zipwriter.Member(name, crc, size, kind, data[offset : offset + length])
+                for key, (name, crc, size, kind, offset, length) in manifest["members"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return {}
+
+
 def write(site_dir, archive_name, cache_dir):
-    """Write site_dir/archive_name, from the cache when no file of the site changed; True if made."""
-    files = site_files(site_dir, leave_out={archive_name})
-    cached = os.path.join(cache_dir, f"offline-{site_key(files)[:24]}.zip")
+    """Write site_dir/archive_name, from the cache when no file of the site changed; True if made.
+    A new zip compresses only the files that changed since the last one: the others' compressed
+    bytes are copied from it (its manifest, offline-KEY.json, says where each member lies)."""
+    files = digested(site_files(site_dir, leave_out={archive_name}))
+    name = f"offline-{site_key(files)[:24]}"
+    cached = os.path.join(cache_dir, f"{name}.zip")
     made = not os.path.isfile(cached)
     if made:
-        data = zip_bytes(files, site_dir)
         os.makedirs(cache_dir, exist_ok=True)
+        code = _member_code()
+        kept = _kept_members(cache_dir, code)
+        keys = [content_key(code, relative, file_digest) for relative, _, file_digest in files]
+        members = [_read_me()]
+        members += [kept.get(key) or _member(relative, path) for key, (relative, path, _) in zip(keys, files)]
         partial = f"{cached}.{os.getpid()}.partial"
         with open(partial, "wb") as fh:
-            fh.write(data)
+            offsets = zipwriter.write(fh, members, FIXED_DATE)
+        manifest = {
+            "zip": os.path.basename(cached),
+            "sha256": sha256_file(partial),
+            "code": code,
+            "members": {
+                key: [m.name, m.crc, m.size, m.compress_type, offset, len(m.compressed)]
+                for key, m, offset in zip(keys, members[1:], offsets[1:])
+            },
+        }
         os.replace(partial, cached)  # a zip under its key is whole, or absent
-        for old in glob.glob(os.path.join(cache_dir, "offline-*.zip")):
-            if old != cached:
+        write_if_changed(os.path.join(cache_dir, f"{name}.json"), json.dumps(manifest))
+        for old in glob.glob(os.path.join(cache_dir, "offline-*.zip")) + glob.glob(
+            os.path.join(cache_dir, "offline-*.json")
+        ):
+            if os.path.basename(old) not in (f"{name}.zip", f"{name}.json"):
                 os.remove(old)
     shutil.copyfile(cached, os.path.join(site_dir, archive_name))
     return made
