@@ -70,10 +70,18 @@ def chapter_html(content, slug, chapters):
     return f'<section class="print-chapter" id="{html.escape(slug)}">\n{content}\n</section>'
 
 
-def assemble(page_content, chapters):
-    """The print page's content: its own text, then each (src_uri, rendered content) in order."""
-    slugs = {chapter_slug(src_uri) for src_uri, _ in chapters}
-    body = "\n".join(chapter_html(content, chapter_slug(src_uri), slugs) for src_uri, content in chapters)
+def chapter_slugs(chapters):
+    return {chapter_slug(src_uri) for src_uri, _ in chapters}
+
+
+def joined(page_content, sections):
+    """The print page's content: its own text, then the chapter sections in order."""
     if PLACEHOLDER not in page_content:
         raise ValueError(f"the print page lost its placeholder {PLACEHOLDER!r}")
-    return page_content.replace(PLACEHOLDER, body)
+    return page_content.replace(PLACEHOLDER, "\n".join(sections))
+
+
+def assemble(page_content, chapters):
+    """The print page's content: its own text, then each (src_uri, rendered content) in order."""
+    slugs = chapter_slugs(chapters)
+    return joined(page_content, [chapter_html(content, chapter_slug(src_uri), slugs) for src_uri, content in chapters])

@@ -323,13 +323,19 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 for p in nav.pages
                 if p.file.src_uri not in leave_out and not is_notebook(p) and p.file.src_uri in self.rendered
             ]
-            # kept under a key of its text and every chapter's: a no-change build assembles nothing
-            key = content_key(self.print_code, page.content, *(part for chapter in chapters for part in chapter))
-            assembled = self.stores["print-page"].get(key)
-            if assembled is None:
-                assembled = printpage.assemble(page.content, chapters)
-            self.stores["print-page"].keep(key, assembled)
-            page.content = assembled
+            # each chapter's section kept under a key of its content and the chapters beside it (links
+            # between chapters become links within the page): an edit re-makes one section
+            slugs = printpage.chapter_slugs(chapters)
+            beside = content_key(*sorted(slugs))
+            sections = []
+            for src_uri, content in chapters:
+                key = content_key(self.print_code, src_uri, beside, content)
+                section = self.stores["print-page"].get(key)
+                if section is None:
+                    section = printpage.chapter_html(content, printpage.chapter_slug(src_uri), slugs)
+                self.stores["print-page"].keep(key, section)
+                sections.append(section)
+            page.content = printpage.joined(page.content, sections)
         return context
 
     def on_post_page(self, output, *, page, config):
