@@ -13,6 +13,7 @@ import yaml
 import localsite
 from execdocs.run import forkserver
 from execdocs.run.runner import Runner
+from execdocs.store import entry_text, read_store, store_text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -126,6 +127,17 @@ def site(tmp_path_factory):
 def read_page(site_dir, page):
     with open(os.path.join(site_dir, page, "index.html"), encoding="utf-8") as fh:
         return fh.read()
+
+
+def stored_entries(path):
+    """{key: value} of a ResultStore file."""
+    return {key: json.loads(text) for key, text in read_store(path).items()}
+
+
+def store_entries(path, entries):
+    """Write {key: value} as a ResultStore file (a test proving that a build reads its store)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(store_text({key: entry_text(value) for key, value in entries.items()}))
 
 
 # What a build keeps in _build besides the snippet cache; never the screenshots or the offline zip.

@@ -7,7 +7,8 @@ slower build. Every file is written by `write_if_changed`: to a private temporar
 rename, so a crash or a second build never leaves a half-written file behind.
 
 - `content_key(*parts)`: the key of a result from the bytes or text it depends on.
-- `ResultStore(path)`: {key: JSON value} in one file; it keeps only what the last build used.
+- `ResultStore(path)`: {key: JSON value} in one file, one entry a line; it keeps only what the last
+  build used, and rewrites only the entries that changed.
 - Snippet runs are folders (their figures are files): run/cache.py keeps them under the same
   kind of key, each sealed by one rename.
 """
@@ -115,34 +116,92 @@ def remove_tree(path):
     shutil.rmtree(path, ignore_errors=True)
 
 
+FORMAT = '{"execdocs-store": 2}'  # the first line of a store file: one entry a line after it
+_ABSENT = object()
+
+
+def read_store(path):
+    """{key: the entry's JSON text} of a store file; {} if it is missing, of another format or damaged."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().split("\n")  # only "\n": str.splitlines also splits inside JSON text
+    except (FileNotFoundError, UnicodeDecodeError):
+        return {}
+    if lines[0] != FORMAT:
+        return {}
+    entries = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        key_text, tab, value_text = line.partition("\t")
+        try:
+            key = json.loads(key_text)
+        except ValueError:
+            return {}
+        if not tab or not isinstance(key, str):
+            return {}
+        entries[key] = value_text
+    return entries
+
+
+def store_text(entries):
+    """A store file's text from {key: the entry's JSON text}, keys in order."""
+    lines = [FORMAT, *(json.dumps(key, ensure_ascii=False) + "\t" + entries[key] for key in sorted(entries))]
+    return "\n".join(lines) + "\n"
+
+
+def entry_text(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 class ResultStore:
     """{content key: JSON value} kept in one file between builds.
 
     A build calls `start_build()`, then `get(key)` / `keep(key, value)` for every result it uses,
     and `save()` once it succeeded: the file then holds exactly what that build used, so it does
     not grow as pages and snippets change. An unreadable file is an empty store.
+
+    The file holds one entry a line (read_store), each parsed only when a build asks for it, and
+    `save()` writes an entry that a build kept as `get` gave it from the text it was read from, so
+    saving after an edit serialises only the new entries. A value that `get` returned is the
+    store's: a caller that wants another value keeps a new object rather than changing that one.
     """
 
     def __init__(self, path):
         self.path = path
-        try:
-            with open(path, encoding="utf-8") as fh:
-                stored = json.load(fh)
-        except (FileNotFoundError, ValueError):
-            stored = {}
-        self.stored = stored if isinstance(stored, dict) else {}
+        self.texts = read_store(path)  # key -> the entry's JSON text, as in the file
+        self.values = {}  # key -> the value parsed from texts, as get returned it
         self.used = {}
 
     def start_build(self):
         self.used = {}
 
     def get(self, key):
-        return self.stored.get(key)
+        value = self.values.get(key, _ABSENT)
+        if value is not _ABSENT:
+            return value
+        text = self.texts.get(key)
+        if text is None:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:  # a damaged entry is a missing one
+            del self.texts[key]
+            return None
+        self.values[key] = value
+        return value
 
     def keep(self, key, value):
         self.used[key] = value
 
+    def _text(self, key, value):
+        return self.texts[key] if self.values.get(key, _ABSENT) is value else entry_text(value)
+
     def save(self):
-        if self.used != self.stored:
-            write_if_changed(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False))
-            self.stored = dict(self.used)
+        if self.used.keys() == self.texts.keys() and all(
+            self.values.get(k, _ABSENT) is v for k, v in self.used.items()
+        ):
+            return  # every entry as read: the file holds this build's store already
+        texts = {key: self._text(key, value) for key, value in self.used.items()}
+        write_if_changed(self.path, store_text(texts))
+        self.texts, self.values = texts, dict(self.used)

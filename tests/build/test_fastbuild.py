@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import MKDOCS, ROOT, read_page
+from conftest import MKDOCS, ROOT, read_page, store_entries, stored_entries
 from execdocs.contract import Report
 from execdocs.render.math import KatexRenderer
 from execdocs.report import page as reportpage
@@ -228,8 +228,8 @@ def test_formula_cache_is_keyed_on_formula_and_katex_version(tmp_path):
     first = KatexRenderer(ROOT, str(path))
     html, _ = first.render("a^2", False)
     first.close()
-    (key,) = json.loads(path.read_text())
-    path.write_text(json.dumps({key: "<b>FROM STORE</b>"}))
+    (key,) = stored_entries(str(path))
+    store_entries(str(path), {key: "<b>FROM STORE</b>"})
     again = KatexRenderer(ROOT, str(path))
     assert again.render("a^2", False)[0] == "<b>FROM STORE</b>"  # same formula, same KaTeX: read back
     again.version = "0.0.1"  # another KaTeX version: nothing of it may be reused
@@ -261,11 +261,9 @@ def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
         fresh = render(block)
         assert '<code>x <span class="o">=</span> <span class="mi">1</span>' in fresh  # a name is bare text
         cache.store.save()
-        with open(path, encoding="utf-8") as fh:
-            stored = json.load(fh)
+        stored = stored_entries(path)
         assert len(stored) == 1
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump({k: "<pre>FROM STORE</pre>" for k in stored}, fh)  # proves a hit reads the store
+        store_entries(path, {k: "<pre>FROM STORE</pre>" for k in stored})  # proves a hit reads the store
         cache = HighlightCache(path)
         patches.route_highlighting(cache)
         assert "FROM STORE" in render(block)
@@ -274,8 +272,7 @@ def test_highlight_cache_reuses_blocks_and_misses_on_any_change(tmp_path):
         cache.store.start_build()
         render("```python\ny = 3\n```")
         cache.store.save()
-        with open(path, encoding="utf-8") as fh:
-            assert len(json.load(fh)) == 1  # only what this build used
+        assert len(stored_entries(path)) == 1  # only what this build used
     finally:
         module.highlight = original
 

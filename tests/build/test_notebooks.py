@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from conftest import BUILD, ROOT, read_page
+from conftest import BUILD, ROOT, read_page, store_entries, stored_entries
 from execdocs.notebooks import build as notebooks
 from execdocs.notebooks import csspurge, pages
 from execdocs.run.runner import discover
@@ -151,8 +151,8 @@ def test_purge_result_is_remembered_by_content(tmp_path):
     first = csspurge.purge(css, {"w", "used"}, store)
     assert first == csspurge.purge(css, {"w", "used"}) and ".gone" not in first
     store.save()
-    (key,) = json.loads((tmp_path / "notebook-css.json").read_text())
-    (tmp_path / "notebook-css.json").write_text(json.dumps({key: "remembered"}))  # proves a rebuild reads the store
+    (key,) = stored_entries(path)
+    store_entries(path, {key: "remembered"})  # proves a rebuild reads the store
     store = ResultStore(path)
     assert csspurge.purge(css, {"w", "used"}, store) == "remembered"
     other = csspurge.purge(css, {"w", "used", "gone"}, store)  # other classes: a new entry

@@ -4,7 +4,6 @@ Mistakes are made from the site's own Vietnamese text, the way they happen in re
 (UTF-8 read with the wrong code page and saved again, decomposed accents, pasted invisibles).
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, store_entries, stored_entries
 from execdocs.check import cli as textcli
 from execdocs.check import text as textchecks
 from execdocs.check.text import check_file, check_text, default_files
@@ -225,11 +224,9 @@ def test_result_store_reuses_results_only_for_the_same_text(tmp_path, monkeypatc
     (problem,) = textchecks.check_file(str(page), "p.md", store=store)
     assert (problem.line, problem.column) == (1, 9) and "U+200B" in problem.message
     store.results.save()
-    with open(store_path, encoding="utf-8") as fh:
-        stored = json.load(fh)
+    stored = stored_entries(store_path)
     assert list(stored.values()) == [[[1, 9, problem.message]]]
-    with open(store_path, "w", encoding="utf-8") as fh:
-        json.dump({k: [[1, 1, "FROM STORE"]] for k in stored}, fh)  # proves a rebuild reads the store
+    store_entries(store_path, {k: [[1, 1, "FROM STORE"]] for k in stored})  # proves a rebuild reads the store
     store = textchecks.CheckStore(store_path)
     assert [p.message for p in textchecks.check_file(str(page), "p.md", store=store)] == ["FROM STORE"]
     page.write_text("Gradient của hàm\n", encoding="utf-8")
