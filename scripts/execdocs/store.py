@@ -42,9 +42,10 @@ def write_if_changed(path, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
     try:
-        with open(path, "rb") as fh:
-            if fh.read() == data:
-                return False
+        if os.path.getsize(path) == len(data):  # another size: changed, without reading the old file
+            with open(path, "rb") as fh:
+                if fh.read() == data:
+                    return False
     except FileNotFoundError:
         pass
     os.makedirs(os.path.dirname(path), exist_ok=True)
