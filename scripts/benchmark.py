@@ -20,9 +20,11 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
   8. scale (scripts/benchscale.py): a synthetic site of ~50·k generated pages and ~40·k small snippets
      for each k of --scale-factors; cold, no-change and one-edit builds, their growth against the
      number of pages, and two shards merged against one build at the largest k
+  9. cold builds of this site by this engine against the engine at --cold-baseline (scripts/benchcold.py:
+     same content, only scripts/execdocs differs), interleaved
 
 Options: --repeat N (no-change builds are repeated, the fastest is kept), --skip LIST (any of
-sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale), --lighthouse-runs N (the worst
+sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale, cold), --lighthouse-runs N (the worst
 run of each page counts), --scale-factors LIST (default 1,3,10), --json PATH (write the figures),
 --keep (leave the temporary folder).
 """
@@ -35,6 +37,7 @@ import tempfile
 import time
 
 
+import benchcold
 import benchlighthouse
 import benchscale
 import pageweight  # beside this file: `python scripts/benchmark.py` finds it, as it finds execdocs
@@ -172,8 +175,9 @@ def main(argv=None):
     parser.add_argument(
         "--skip",
         default="",
-        help="comma list of: sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale",
+        help="comma list of: sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale, cold",
     )
+    parser.add_argument("--cold-baseline", default=benchcold.BASELINE, help="the engine part 9 compares with")
     parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (the worst counts)")
     parser.add_argument(
         "--scale-factors", default="1,3,10", help="synthetic site sizes for part 8 (default: %(default)s)"
@@ -204,6 +208,9 @@ def main(argv=None):
             say("scale: synthetic sites of ~50·k pages and ~40·k snippets (scripts/benchscale.py) ...")
             factors = sorted(int(k) for k in args.scale_factors.split(","))
             benchscale.measure_scale(factors, max(3, args.repeat // 3), 3, figures, keep=args.keep)
+        if "cold" not in skip:
+            say(f"cold builds, this engine against the one at {args.cold_baseline} (scripts/benchcold.py) ...")
+            benchcold.measure_cold(os.path.join(workspace, "cold"), args.cold_baseline, 2, figures)
     finally:
         if args.keep:
             say(f"kept: {workspace}")

@@ -8,15 +8,20 @@ mkdocs-jupyter 0.26.3's plugin does (its `new_render`: `convert.nb2html` for the
 under a key of the notebook's bytes, the options and the converter's versions. mkdocs_jupyter is
 imported only for a notebook that is not in the store. The options are mkdocs-jupyter's own names,
 under `notebook_pages:` in mkdocs.yml. The converter's templates are compiled once and kept in
-`templates_dir` (patches.route_notebook_templates), not once per notebook.
+`templates_dir` (patches.route_notebook_templates), not once per notebook. A build that has many
+notebooks to convert (a cold one) converts them in worker processes while it renders the other pages.
 """
 
 import json
 import logging
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import PackageNotFoundError, version
 
+import jinja2
 from mkdocs.structure.files import File
 
 from execdocs import patches
@@ -43,6 +48,9 @@ DEFAULTS = {
 # style block once, under its hash, and each page as the text around the blocks plus their hashes.
 STYLE_BLOCK = re.compile(r"(<style\b[^>]*>.*?</style>)", re.S)
 STYLE_KEY = "style "
+PARALLEL_FROM = 6  # notebooks to convert, per worker, before workers pay for their start (~2 s each)
+MAX_WORKERS = 4
+WORKER_TIMEOUT = 600  # seconds for one notebook's page from a worker (one takes ~0.2 s)
 CONVERTER = ("mkdocs-jupyter", "nbconvert", "nbformat", "mistune", "pygments", "jupytext", "jupyterlab-pygments")
 
 
@@ -76,21 +84,37 @@ class NotebookPages:
         self.options = {**DEFAULTS, **options}
         self.store = ResultStore(store_path)
         self.versions = " ".join(f"{name} {_version(name)}" for name in CONVERTER)
-        self.templates_dir = templates_dir
-        self.templates_routed = False
+        # compiled templates depend on the Jinja and nbconvert that made them: a folder for each pair
+        key = content_key(self.versions, jinja2.__version__)[:16]
+        self.templates_folder = None if templates_dir is None else os.path.join(templates_dir, key)
+        self.pool, self.pending = None, {}  # worker processes of prefetch, {path: its future}
+
+    def prefetch(self, paths):
+        """Start converting, in worker processes, those of the notebooks at paths that the store
+        lacks, when there are enough to pay for the workers' start (a cold build: 89 notebooks of
+        ~0.2 s each); render() then takes their results. Fewer are converted in this process."""
+        missing = [path for path in paths if self._stored(path)[2] is None]
+        if len(missing) < PARALLEL_FROM or self.pool is not None:
+            return
+        workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, len(missing) // PARALLEL_FROM))
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        options = {**self.options}
+        self.pending = {path: self.pool.submit(convert, path, options, self.templates_folder) for path in missing}
+
+    def close(self):
+        """Stop the worker processes; conversions not yet taken are dropped."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool, self.pending = None, {}
 
     def render(self, page):
         """Set the notebook page's content, table of contents and title (its Page.render)."""
         from mkdocs.structure.toc import get_toc
 
         path = page.file.abs_src_path
-        with open(path, "rb") as fh:
-            notebook = fh.read()
-        key = content_key(self.versions, json.dumps(self.options, sort_keys=True), notebook)
-        entry = self.store.get(key)
-        content = None if entry is None else self._unpack(entry)
+        key, entry, content = self._stored(path)
         if content is None:
-            entry = self._convert(path)
+            entry = self._converted(path)
             content = entry.pop("content")
             entry["parts"], entry["styles"] = self._pack(content)
         else:
@@ -101,6 +125,25 @@ class NotebookPages:
         page.toc = get_toc(entry["toc_tokens"])
         if entry["title"] is not None and not self.options["ignore_h1_titles"]:
             page.title = entry["title"]
+
+    def _stored(self, path):
+        """(key, stored entry or None, its content or None) of the notebook at path."""
+        with open(path, "rb") as fh:
+            notebook = fh.read()
+        key = content_key(self.versions, json.dumps(self.options, sort_keys=True), notebook)
+        entry = self.store.get(key)
+        return key, entry, None if entry is None else self._unpack(entry)
+
+    def _converted(self, path):
+        future = self.pending.pop(path, None)
+        if future is not None:
+            try:
+                return future.result(timeout=WORKER_TIMEOUT)
+            except TimeoutError:
+                raise NotebookPagesError(f"{path}: no page from the converter within {WORKER_TIMEOUT} s") from None
+            except BrokenProcessPool as error:  # a worker died (out of memory, killed): convert here
+                logging.getLogger("mkdocs.plugins.execdocs").info(f"notebook worker lost ({error}); converting here")
+        return convert(path, self.options, self.templates_folder)
 
     def _pack(self, content):
         pieces = STYLE_BLOCK.split(content)  # text, style, text, style, ..., text
@@ -121,29 +164,30 @@ class NotebookPages:
             pieces += [style, text]
         return "".join(pieces)
 
-    def _convert(self, path):
-        from mkdocs_jupyter import convert  # nbconvert: only for a notebook not in the store
-        from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
-        if not self.templates_routed:
-            self._route_templates()
+def convert(path, options, templates_folder):
+    """{content, toc_tokens, title} of the notebook at path, as mkdocs-jupyter's plugin makes them.
+    Runs in this process or in a worker (prefetch). templates_folder: where nbconvert's compiled
+    templates are kept (None: compiled anew for every notebook, as nbconvert does)."""
+    from mkdocs_jupyter import convert as converter  # nbconvert: only for a notebook not in the store
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
 
-        options = {k: v for k, v in self.options.items() if k not in ("toc_depth", "ignore_h1_titles")}
-        content = convert.nb2html(path, **options)
-        toc_tokens, title = _get_nb_toc_tokens(path, self.options["toc_depth"])
-        return {"content": content, "toc_tokens": toc_tokens, "title": title}
+    if templates_folder is not None:
+        _route_templates(templates_folder)
+    converter_options = {k: v for k, v in options.items() if k not in ("toc_depth", "ignore_h1_titles")}
+    content = converter.nb2html(path, **converter_options)
+    toc_tokens, title = _get_nb_toc_tokens(path, options["toc_depth"])
+    return {"content": content, "toc_tokens": toc_tokens, "title": title}
 
-    def _route_templates(self):
-        import jinja2
 
-        self.templates_routed = True
-        # compiled code depends on the Jinja and nbconvert that made it: a folder for each pair
-        folder = os.path.join(self.templates_dir, content_key(self.versions, jinja2.__version__)[:16])
-        os.makedirs(folder, exist_ok=True)
-        try:
-            patches.route_notebook_templates(jinja2.FileSystemBytecodeCache(folder))
-        except patches.PatchError as error:  # only slower: every notebook compiles its templates
-            logging.getLogger("mkdocs.plugins.execdocs").info(f"notebook templates not cached: {error}")
+def _route_templates(folder):
+    import jinja2
+
+    os.makedirs(folder, exist_ok=True)
+    try:
+        patches.route_notebook_templates(jinja2.FileSystemBytecodeCache(folder))
+    except patches.PatchError as error:  # only slower: every notebook compiles its templates
+        logging.getLogger("mkdocs.plugins.execdocs").info(f"notebook templates not cached: {error}")
 
 
 def _version(name):

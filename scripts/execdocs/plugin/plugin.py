@@ -107,6 +107,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
 
     def on_shutdown(self):
         self.worker.close()
+        if self.jupyter is not None:
+            self.jupyter.close()
         self.preview.close()
 
     def on_config(self, config):
@@ -249,6 +251,9 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             )
         except (LessonError, values.ValueError_) as error:
             _fail(str(error))
+        if self.jupyter is not None:
+            pages = [f.abs_src_path for f in files if isinstance(f, jupyterpages.NotebookPageFile)]
+            self.jupyter.prefetch(pages)  # a cold build converts them in workers meanwhile
         for path in math.font_files(self.root):
             files.append(File.generated(config, "assets/katex/fonts/" + os.path.basename(path), abs_src_path=path))
         try:
@@ -358,6 +363,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         return output
 
     def on_post_build(self, *, config):
+        if self.jupyter is not None:
+            self.jupyter.close()
         notebookassets.write(
             config.site_dir,
             self.stylesheets,
@@ -394,6 +401,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
     def on_build_error(self, *, error):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         self.preview.forget()
+        if self.jupyter is not None:
+            self.jupyter.close()
         self._close_katex(save=False)  # nothing of a failed build is kept
         sitechecks.discard_site(self.site_dir)
 
