@@ -83,6 +83,9 @@ class Recorder:
             self.failed.append(f"{request.failure} {request.url}")
 
 
+NAVIGATION_TIMEOUT_MS = 120_000
+
+
 def new_context(browser, viewport="desktop", scheme="light", javascript=True):
     context = browser.new_context(
         viewport=VIEWPORTS[viewport],
@@ -90,6 +93,9 @@ def new_context(browser, viewport="desktop", scheme="light", javascript=True):
         java_script_enabled=javascript,
         service_workers="block",
     )
+    # Playwright's 30 s is too short for the print page (110,000 elements) on a 2-core machine that is
+    # busy with other work (seen at load 10); a slower load is not what these tests are about
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     return context, Recorder(context)
 
 

@@ -180,7 +180,8 @@ def test_a_link_to_a_section_lands_on_it(browser, served):
     top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", target)
     scrolled = page.evaluate("scrollY")
     context.close()
-    assert scrolled > 2000 and 0 <= top < 150, f"#{target} is {top:.0f} px from the top of the screen"
+    # a sub-pixel overshoot (-0.17 px was seen) is landing on it
+    assert scrolled > 2000 and -1 < top < 150, f"#{target} is {top:.2f} px from the top of the screen"
     assert not record.console_errors and not record.failed and not record.foreign
 
 
