@@ -13,11 +13,14 @@ rename, so a crash or a second build never leaves a half-written file behind.
   kind of key, each sealed by one rename.
 """
 
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
 import tempfile
+from importlib import metadata
 
 
 def content_key(*parts, length=None):
@@ -27,6 +30,26 @@ def content_key(*parts, length=None):
         digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:length] if length else digest.hexdigest()
+
+
+def source_of(*modules):
+    """The source bytes of each module (a module object or a dotted name), joined: the part of a
+    result's key that makes an edit of the code that made the result miss it."""
+    parts = []
+    for module in modules:
+        path = importlib.util.find_spec(module).origin if isinstance(module, str) else module.__file__
+        with open(path, "rb") as fh:
+            parts.append(fh.read())
+    return b"\0".join(parts)
+
+
+@functools.lru_cache(maxsize=None)  # one metadata scan per package and process
+def package_version(name):
+    """The installed version of a distribution, or None."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def sha256_file(path):

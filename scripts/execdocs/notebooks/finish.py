@@ -11,17 +11,10 @@ key of those, with each stylesheet stored once under its hash.
 import os
 
 from execdocs.notebooks import assets, pages
-from execdocs.store import content_key
+from execdocs.store import content_key, source_of
 
 CSS_KEY = "css "
-
-
-def _read(path):
-    with open(path, "rb") as fh:
-        return fh.read()
-
-
-CODE = content_key(*(_read(path) for path in (assets.__file__, pages.__file__, __file__)))
+CODE = content_key(source_of(assets, pages, __name__))
 
 
 def finished_html(html, name, prefix, out_root, stylesheets, store):

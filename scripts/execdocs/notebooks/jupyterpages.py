@@ -19,13 +19,12 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from importlib.metadata import PackageNotFoundError, version
 
 import jinja2
 from mkdocs.structure.files import File
 
 from execdocs import patches
-from execdocs.store import ResultStore, content_key
+from execdocs.store import ResultStore, content_key, package_version
 
 WRITTEN_FOR = "0.26.3"  # mkdocs-jupyter: the plugin code this module does the work of
 # mkdocs-jupyter's options that change a page, with its defaults (its Plugin.config_scheme)
@@ -73,7 +72,7 @@ class NotebookPages:
                 f"mkdocs.yml: notebook_pages: unknown option(s) {', '.join(unknown)} "
                 f"(known: {', '.join(sorted(DEFAULTS))})"
             )
-        found = _version("mkdocs-jupyter")
+        found = package_version("mkdocs-jupyter")
         if found != WRITTEN_FOR:
             raise NotebookPagesError(
                 f"execdocs/notebooks/jupyterpages.py was written for mkdocs-jupyter {WRITTEN_FOR}, but {found} "
@@ -83,7 +82,7 @@ class NotebookPages:
             )
         self.options = {**DEFAULTS, **options}
         self.store = ResultStore(store_path)
-        self.versions = " ".join(f"{name} {_version(name)}" for name in CONVERTER)
+        self.versions = " ".join(f"{name} {package_version(name)}" for name in CONVERTER)
         # compiled templates depend on the Jinja and nbconvert that made them: a folder for each pair
         key = content_key(self.versions, jinja2.__version__)[:16]
         self.templates_folder = None if templates_dir is None else os.path.join(templates_dir, key)
@@ -188,10 +187,3 @@ def _route_templates(folder):
         patches.route_notebook_templates(jinja2.FileSystemBytecodeCache(folder))
     except patches.PatchError as error:  # only slower: every notebook compiles its templates
         logging.getLogger("mkdocs.plugins.execdocs").info(f"notebook templates not cached: {error}")
-
-
-def _version(name):
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None

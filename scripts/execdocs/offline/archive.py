@@ -19,7 +19,7 @@ import zipfile
 import zlib
 
 from execdocs.offline import zipwriter
-from execdocs.store import content_key, sha256_file, write_if_changed
+from execdocs.store import content_key, sha256_file, source_of, write_if_changed
 
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 TOP = "lan-truyen-nguoc"  # the folder the zip unpacks to
@@ -130,11 +130,7 @@ def placeholder():
 
 def _member_code():
     """What a member's compressed bytes depend on besides its file: this code and zlib."""
-    sources = []
-    for module in (__file__, zipwriter.__file__):
-        with open(module, "rb") as fh:
-            sources.append(fh.read())
-    return content_key(*sources, zlib.ZLIB_RUNTIME_VERSION)
+    return content_key(source_of(__name__, zipwriter), zlib.ZLIB_RUNTIME_VERSION)
 
 
 def _kept_members(cache_dir, code):

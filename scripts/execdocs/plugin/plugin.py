@@ -36,7 +36,7 @@ from execdocs.run.forkserver import WarmWorker
 from execdocs.run.limits import cut_outputs
 from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
 from execdocs.serve import preview
-from execdocs.store import ResultStore, content_key, write_if_changed
+from execdocs.store import ResultStore, content_key, source_of, write_if_changed
 
 KATEX_CSS = "assets/katex/katex.min.css"
 log = logging.getLogger("mkdocs.plugins.execdocs")
@@ -61,11 +61,6 @@ class _WarningCount(logging.Handler):
 
     def emit(self, record):
         self.count += 1
-
-
-def _source(module):
-    with open(module.__file__, "rb") as fh:
-        return fh.read()
 
 
 def _made(folder):
@@ -135,8 +130,8 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 "finished": ResultStore(os.path.join(self.build_dir, "notebook-finished.json")),
                 "print-page": ResultStore(os.path.join(self.build_dir, "print-page.json")),
             }
-            self.built_page_code = content_key(*(_source(m) for m in (sitechecks, csspurge)))
-            self.print_code = content_key(_source(printpage))
+            self.built_page_code = content_key(source_of(sitechecks, csspurge))
+            self.print_code = content_key(source_of(printpage))
             if self.config.notebook_pages is not None:
                 try:
                     self.jupyter = jupyterpages.NotebookPages(

@@ -20,15 +20,13 @@ options, downloaded snippets) is rendered as if there were no store.
 """
 
 import hashlib
-import importlib.util
 import json
 import logging
 import os
 import sys
 import threading
-from importlib.metadata import version
 
-from execdocs.store import ResultStore, content_key
+from execdocs.store import ResultStore, content_key, package_version, source_of
 
 VERSIONED = ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material", "pygments", "properdocs")
 # Extensions whose output depends on nothing but the Markdown and their options (and, for
@@ -120,8 +118,8 @@ class PageStore:
         self.highlight = highlight  # a HighlightCache: blocks of a reused page stay in its store
         self.code = content_key(
             sys.version,
-            *(f"{name} {_version(name)}" for name in VERSIONED),
-            *(_source(name) for name in RENDER_MODULES),
+            *(f"{name} {package_version(name)}" for name in VERSIONED),
+            source_of(*RENDER_MODULES),
         )
         self.start_build()
 
@@ -294,15 +292,3 @@ def _describe(value):
     if callable(value) and name.startswith(KNOWN_CALLABLES):
         return name
     raise Uncachable(f"the Markdown option {value!r} is not plain data")
-
-
-def _source(module):
-    with open(importlib.util.find_spec(module).origin, "rb") as fh:
-        return fh.read()
-
-
-def _version(name):
-    try:
-        return version(name)
-    except Exception:
-        return None

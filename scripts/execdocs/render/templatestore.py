@@ -19,9 +19,8 @@ import hashlib
 import importlib.util
 import json
 import os
-from importlib.metadata import version
 
-from execdocs.store import ResultStore, content_key
+from execdocs.store import ResultStore, content_key, package_version
 
 VERSIONED = ("jinja2", "markupsafe", "mkdocs", "mkdocs-material", "properdocs")
 PACKAGED_THEMES = {"material": "mkdocs-material", "mkdocs": "mkdocs", "properdocs": "properdocs"}
@@ -46,7 +45,7 @@ class Uncachable(Exception):
 class TemplateStore:
     def __init__(self, path):
         self.store = ResultStore(path)
-        self.versions = " ".join(f"{name} {_version(name)}" for name in VERSIONED)
+        self.versions = " ".join(f"{name} {package_version(name)}" for name in VERSIONED)
         self.start_build()
 
     def start_build(self):
@@ -213,7 +212,7 @@ def _theme_key(env):
     for folder in env.loader.searchpath:
         package = _packaged_theme(folder)
         if package:
-            parts.append(f"{package} {_version(package)}")
+            parts.append(f"{package} {package_version(package)}")
             continue
         for parent, dirs, names in os.walk(folder):
             dirs.sort()
@@ -275,10 +274,3 @@ def _callable_name(value):
     if name == ".":
         raise Uncachable(f"{value!r} has no name")
     return name
-
-
-def _version(name):
-    try:
-        return version(name)
-    except Exception:
-        return None
