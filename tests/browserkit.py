@@ -99,10 +99,13 @@ def new_context(browser, viewport="desktop", scheme="light", javascript=True):
     return context, Recorder(context)
 
 
-def open_page(context, url, laid_out=True):
+def open_page(context, url, laid_out=True, idle=True):
+    """idle=False: not waiting for the network to be quiet (500 ms at least), for a caller that waits
+    for it later, once it has made the page load everything."""
     page = context.new_page()
     page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    if idle:
+        page.wait_for_load_state("networkidle")
     if laid_out:
         wait_laid_out(page)
     return page
@@ -331,9 +334,9 @@ def audit_visit(browser, site_url, page_path, viewport, scheme, shown_before=Non
     shown_before: the page's "shown" findings in the other theme (same viewport), where axe ran
     every rule: axe then checks what a theme can change (axe_violations_in_the_other_scheme)."""
     context, record = new_context(browser, viewport, scheme)
-    page = open_page(context, site_url + page_path)
+    page = open_page(context, site_url + page_path, idle=False)
     found = {"broken_images": load_images(page)}
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle")  # every request the page made has ended: none is missed
     if page_path == "ban-in/":
         # axe takes minutes over the whole print page (its DOM is every chapter's): the audit keeps
         # its own part and its first three chapters (tabs, tables, the stepper); the others are the

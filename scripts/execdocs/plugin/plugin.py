@@ -19,24 +19,21 @@ from mkdocs.structure.files import File
 
 from execdocs import patches
 from execdocs.check import site as sitechecks
-from execdocs.check.text import CheckStore, UnreadableText
+from execdocs.check.text import UnreadableText
 from execdocs.notebooks import assets as notebookassets
 from execdocs.notebooks import csspurge, finish, jupyterpages, lessons
 from execdocs.notebooks.lessons import LessonError
 from execdocs.notebooks.pages import NotebookSection, is_notebook, link_snippets
 from execdocs.offline import archive, printpage
 from execdocs.plugin.config import ExecDocsConfig
+from execdocs.plugin.stores import BuildStores
 from execdocs.render import figures, fonts, glossary, math, search, slugs, values
-from execdocs.render.highlight import HighlightCache
-from execdocs.render.pagestore import PageStore
-from execdocs.render.searchstore import SearchStore
-from execdocs.render.templatestore import TemplateStore
 from execdocs.report import page as reportpage
 from execdocs.run.forkserver import WarmWorker
 from execdocs.run.limits import cut_outputs
 from execdocs.run.runner import Runner, SnippetFailure, discover, warm_up
 from execdocs.serve import preview
-from execdocs.store import ResultStore, content_key, source_of, write_if_changed
+from execdocs.store import content_key, write_if_changed
 
 KATEX_CSS = "assets/katex/katex.min.css"
 log = logging.getLogger("mkdocs.plugins.execdocs")
@@ -82,7 +79,7 @@ def _stop_on(errors):
 class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
     def __init__(self):
         self.worker = WarmWorker()
-        self.stores = None  # {name: ResultStore}, made on the first build of this process
+        self.stores = None  # a BuildStores, made on the first build of this process
         self.jupyter = None  # a jupyterpages.NotebookPages when mkdocs.yml sets notebook_pages
         self.root = self.build_dir = self.out_root = self.snippets_dir = self.site_dir = None
         self.serving = False
@@ -113,39 +110,15 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.snippets_dir = os.path.join(self.root, self.config.snippets_dir)
         self.site_dir = config.site_dir
         if self.stores is None:  # loaded once per process: under serve they serve every rebuild
-            self.text_checks = CheckStore(os.path.join(self.build_dir, "textchecks.json"))
-            self.highlight = HighlightCache(os.path.join(self.build_dir, "highlight.json"))
-            self.pages = PageStore(os.path.join(self.build_dir, "pages.json"), self.highlight)
-            self.templates = TemplateStore(os.path.join(self.build_dir, "templates.json"))
-            self.search = SearchStore(os.path.join(self.build_dir, "search.json"), search.store_code())
-            self.stores = {
-                "pages": self.pages.store,
-                "templates": self.templates.store,
-                "search": self.search.store,
-                "textchecks": self.text_checks.results,
-                "highlight": self.highlight.store,
-                "notebooks": ResultStore(os.path.join(self.build_dir, "notebooks.json")),
-                "notebook-css": ResultStore(os.path.join(self.build_dir, "notebook-css.json")),
-                "built-pages": ResultStore(os.path.join(self.build_dir, "built-pages.json")),
-                "finished": ResultStore(os.path.join(self.build_dir, "notebook-finished.json")),
-                "print-page": ResultStore(os.path.join(self.build_dir, "print-page.json")),
-            }
-            self.built_page_code = content_key(source_of(sitechecks, csspurge))
-            self.print_code = content_key(source_of(printpage))
-            if self.config.notebook_pages is not None:
-                try:
-                    self.jupyter = jupyterpages.NotebookPages(
-                        self.config.notebook_pages,
-                        os.path.join(self.build_dir, "notebook-pages.json"),
-                        os.path.join(self.build_dir, "jinja", "nbconvert"),
-                    )
-                except jupyterpages.NotebookPagesError as error:
-                    _fail(str(error))
-                self.stores["notebook-pages"] = self.jupyter.store
+            try:
+                self.stores = BuildStores(self.build_dir, self.config.notebook_pages)
+            except jupyterpages.NotebookPagesError as error:
+                _fail(str(error))
+            self.jupyter = self.stores.jupyter
         try:
-            patches.route_highlighting(self.highlight)
-            patches.route_page_rendering(self.pages if self.config.page_store else None)
-            patches.route_search_indexing(self.search)
+            patches.route_highlighting(self.stores.highlight)
+            patches.route_page_rendering(self.stores.pages if self.config.page_store else None)
+            patches.route_search_indexing(self.stores.search)
         except patches.PatchError as error:
             _fail(str(error))
         if self.serving and self.config.run_snippets and self.config.warm_worker:
@@ -182,12 +155,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         self.stylesheets.clear()
         self.notebook_classes.clear()
         self.notebook_pages.clear()
-        for store in self.stores.values():
-            store.start_build()
-        self.pages.start_build()
-        self.templates.start_build()
-        self.search.start_build()
-        self.search.enabled = self.config.page_store
+        self.stores.start_build(self.config.page_store)
         self.warnings.count = 0
         logging.getLogger("mkdocs").addHandler(self.warnings)
         if self.serving:  # what the next preview compares with (execdocs/serve/preview.py)
@@ -195,16 +163,18 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             folders = [config.docs_dir, self.snippets_dir, os.path.join(self.root, "includes"), *theme_dirs]
             self.preview.start_build(folders, [config.config_file_path, *config.watch])
         spellings = self.terminology.spelling
-        _stop_on(sitechecks.source_errors(self.root, config, store=self.text_checks, spellings=spellings))
+        _stop_on(sitechecks.source_errors(self.root, config, store=self.stores.text_checks, spellings=spellings))
         if self.config.run_snippets:
             try:
                 self._runner().run()
             except SnippetFailure as failure:
                 _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
         _stop_on(
-            sitechecks.output_errors(self.root, config, self.out_root, store=self.text_checks, spellings=spellings)
+            sitechecks.output_errors(
+                self.root, config, self.out_root, store=self.stores.text_checks, spellings=spellings
+            )
         )
-        self.text_checks.results.save()
+        self.stores.text_checks.results.save()
         for warning in sitechecks.unused_snippets(self.root, config.docs_dir, discover(self.snippets_dir)):
             log.warning(warning)
         for warning in cut_outputs(self.out_root):
@@ -241,7 +211,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
                 os.path.join(self.build_dir, "notebook-src"),
                 os.path.join(self.build_dir, "lesson-notebooks"),
                 self.root,
-                self.stores["notebooks"],
+                self.stores.notebooks,
                 jupyterpages.NotebookPageFile if self.jupyter else None,
             )
         except (LessonError, values.ValueError_) as error:
@@ -270,7 +240,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         # compiled templates kept between builds: Jinja checks each file's source before using one
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(_made(os.path.join(self.build_dir, "jinja")))
         if self.config.page_store:
-            self.templates.wrap(env)
+            self.stores.templates.wrap(env)
         self.built_env = env
         return env
 
@@ -305,7 +275,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             page.meta["search"] = {"exclude": True}  # the lesson pages, not their notebook copies, are found
             prefix = notebookassets.root_prefix(page.url)
             name = page.file.src_uri.split("/")[1]
-            html = finish.finished_html(html, name, prefix, self.out_root, self.stylesheets, self.stores["finished"])
+            html = finish.finished_html(html, name, prefix, self.out_root, self.stylesheets, self.stores.finished)
         html = figures.sized_figures(html, self.out_root, self.figure_sizes)
         try:
             html = self.katex.render_page(html, source, path)
@@ -329,11 +299,11 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             beside = content_key(*sorted(slugs))
             sections = []
             for src_uri, content in chapters:
-                key = content_key(self.print_code, src_uri, beside, content)
-                section = self.stores["print-page"].get(key)
+                key = content_key(self.stores.print_code, src_uri, beside, content)
+                section = self.stores.print_page.get(key)
                 if section is None:
                     section = printpage.chapter_html(content, printpage.chapter_slug(src_uri), slugs)
-                self.stores["print-page"].keep(key, section)
+                self.stores.print_page.keep(key, section)
                 sections.append(section)
             page.content = printpage.joined(page.content, sections)
         return context
@@ -343,14 +313,14 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         shown = os.path.join(os.path.basename(config.docs_dir), page.file.src_uri)
         source, notebook = self.sources.get(page.file.src_uri, ""), is_notebook(page)
         # what the checks and the stylesheet purge read of a page, kept under a key of its output
-        key = content_key(self.built_page_code, shown, notebook, source, output)
-        found = self.stores["built-pages"].get(key)
+        key = content_key(self.stores.built_page_code, shown, notebook, source, output)
+        found = self.stores.built_pages.get(key)
         if found is None:
             found = {
                 "errors": sitechecks.built_page_errors(output, shown, source),
                 "classes": sorted(csspurge.classes_in(output)) if notebook else [],
             }
-        self.stores["built-pages"].keep(key, found)
+        self.stores.built_pages.keep(key, found)
         if notebook:
             self.notebook_classes.update(found["classes"])
             self.notebook_pages.append(page.file.abs_dest_path)
@@ -365,29 +335,15 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             self.stylesheets,
             self.notebook_classes,
             self.notebook_pages,
-            store=self.stores["notebook-css"],
+            store=self.stores.notebook_css,
         )
         self._close_katex(save=True)
-        for name in (
-            "highlight",
-            "notebooks",
-            "notebook-css",
-            "notebook-pages",
-            "built-pages",
-            "finished",
-            "print-page",
-        ):
-            if name in self.stores:
-                self.stores[name].save()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.config.page_store:
-            log.info(self.pages.summary())
-            log.info(self.templates.summary())
-            log.info(self.search.summary())
-            if not (config.strict and self.warnings.count):  # stored warnings are emitted again, but
-                self.stores["pages"].save()  # a build that fails keeps nothing of its own
-                self.stores["templates"].save()
-                self.stores["search"].save()
+            for summary in self.stores.summaries():
+                log.info(summary)
+        # stored warnings are emitted again, but a build that --strict fails keeps nothing of its own
+        self.stores.save(self.config.page_store, failed=bool(config.strict and self.warnings.count))
         if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
             archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
         else:
