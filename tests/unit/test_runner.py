@@ -49,6 +49,19 @@ def values(project, name):
     return json.loads((project.out / name / "values.json").read_text())
 
 
+def test_the_build_is_told_which_snippets_will_run_before_they_do(project, snippet_worker):
+    """on_todo: the plugin starts loading the notebook converter while snippets run; a build with
+    nothing to run must not (a no-change build imports no nbconvert)."""
+    told = []
+
+    def run():
+        runner = Runner(str(project.root), device="cpu", log=lambda _: None, worker=snippet_worker, on_todo=told.append)
+        return runner.run(["ok"])
+
+    assert run()["ok"].status == "ran" and told == [["ok"]]
+    assert run()["ok"].status == "cached" and told == [["ok"]]
+
+
 def test_runs_then_serves_from_cache(project):
     report, summary = project.run("ok")
     assert report["ok"].status == "ran" and "1 ran, 0 from cache" in summary

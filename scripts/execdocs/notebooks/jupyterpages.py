@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -87,6 +88,7 @@ class NotebookPages:
         key = content_key(self.versions, jinja2.__version__)[:16]
         self.templates_folder = None if templates_dir is None else os.path.join(templates_dir, key)
         self.pool, self.pending = None, {}  # worker processes of prefetch, {path: its future}
+        self.preloading = None  # the thread of preload
 
     def prefetch(self, paths):
         """Start converting, in worker processes, those of the notebooks at paths that the store
@@ -99,6 +101,14 @@ class NotebookPages:
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         options = {**self.options}
         self.pending = {path: self.pool.submit(convert, path, options, self.templates_folder) for path in missing}
+
+    def preload(self):
+        """Import the converter (nbconvert and its kin: ~1.5 s) in a thread, once per process: for a
+        build whose snippets are running, whose notebooks will then change. The build's thread waits
+        for that import, if still under way, when it converts its first notebook."""
+        if self.preloading is None:
+            self.preloading = threading.Thread(target=_import_converter, name="execdocs-nbconvert", daemon=True)
+            self.preloading.start()
 
     def close(self):
         """Stop the worker processes; conversions not yet taken are dropped."""
@@ -177,6 +187,14 @@ def convert(path, options, templates_folder):
     content = converter.nb2html(path, **converter_options)
     toc_tokens, title = _get_nb_toc_tokens(path, options["toc_depth"])
     return {"content": content, "toc_tokens": toc_tokens, "title": title}
+
+
+def _import_converter():
+    try:
+        import mkdocs_jupyter.convert  # noqa: F401
+        import mkdocs_jupyter.plugin  # noqa: F401
+    except Exception:  # the build's own import of them, in convert(), says what is wrong
+        pass
 
 
 def _route_templates(folder):

@@ -189,7 +189,12 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             log=log.info,
             warm_worker=self.config.warm_worker,
             worker=self.worker,
+            on_todo=self._snippets_to_run,
         )
+
+    def _snippets_to_run(self, names):
+        if self.jupyter is not None:  # their notebooks will change: the converter loads while they run
+            self.jupyter.preload()
 
     @event_priority(50)  # before mkdocs-jupyter's on_files (priority 0), which turns the notebooks into pages
     def on_files(self, files, *, config):

@@ -84,7 +84,11 @@ class Runner:
     forkserver.WarmWorker kept by the caller across runs (the MkDocs plugin's, under serve);
     without one, the runner starts its own and stops it when the run ends."""
 
-    def __init__(self, root, build_dir=None, device="cpu", jobs=None, log=print, warm_worker=True, worker=None):
+    def __init__(
+        self, root, build_dir=None, device="cpu", jobs=None, log=print, warm_worker=True, worker=None, on_todo=None
+    ):
+        """on_todo(names): called with the snippets that will run, before any runs, when some will
+        (the build starts what their new outputs will need meanwhile)."""
         self.root = os.path.abspath(root)
         self.snippets_dir = os.path.join(self.root, "snippets")
         self.build_dir = os.path.abspath(build_dir or os.path.join(self.root, "_build"))
@@ -97,6 +101,7 @@ class Runner:
         self.worker = worker
         self._gpu_lock = threading.Lock()  # GPU snippets run one at a time, CPU ones in parallel
         self.fresh = Launcher()  # fresh-process launches, stopped all at once on Ctrl-C
+        self.on_todo = on_todo
 
     def run(self, names=None, force=False):
         """Bring out/ up to date for the named snippets (all by default). Returns the report."""
@@ -138,6 +143,8 @@ class Runner:
                 report[name] = SnippetRun(status="cached", device=device, **self._run_info(hit))
             else:
                 todo.append((name, path, device, key))
+        if todo and self.on_todo is not None:
+            self.on_todo([name for name, *_ in todo])
         workers = max(1, min(self.jobs, len(todo) or 1))
         self._threads = _threads_per_snippet(workers)
         self._launch = self._launcher() if todo else self.fresh.launch
