@@ -103,12 +103,10 @@ def open_page(context, url, laid_out=True):
 
 
 def wait_laid_out(page, timeout=60000):
-    """Has reader.js lay out every block of the page text and waits until it has: reader.css lets
-    the browser skip the blocks below the first screen until the reader comes near them
-    (content-visibility), and a skipped block has a guessed height, so what measures the page (axe,
-    overflow, screenshots) asks for the whole layout first (the event "reader:lay-out"). Without
-    JavaScript (Material's document$ is not there) nothing is waited for."""
-    page.evaluate("() => document.dispatchEvent(new Event('reader:lay-out'))")
+    """Until reader.js has laid out every block of the page text: reader.css lets the browser skip
+    those below the first screen until then (content-visibility), and a skipped block has a guessed
+    height, so what measures the page (axe, overflow, screenshots) waits. Without JavaScript
+    (Material's document$ is not there) nothing is waited for."""
     page.wait_for_function(
         "() => document.documentElement.hasAttribute('data-laid-out') || typeof document$ === 'undefined'",
         timeout=timeout,

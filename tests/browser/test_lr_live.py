@@ -32,9 +32,7 @@ def widget(page, kind):
 
 def test_a_widget_far_down_the_page_waits_until_the_reader_comes_near(browser, served):
     context, record = browserkit.new_context(browser, "phone")
-    # as a reader opens it: the blocks above the widget keep their guessed heights (reader.js)
-    page = browserkit.open_page(context, served + PAGES["valley"], laid_out=False)
-    page.wait_for_timeout(1000)
+    page = browserkit.open_page(context, served + PAGES["valley"])
     far = page.locator('[data-lr-live="valley"]')
     assert page.evaluate("el => el.lrLive === undefined && el.hidden", far.element_handle())
     found = widget(page, "valley")

@@ -218,8 +218,25 @@
   // A widget is set up when it comes near the screen, not with the page (issue 18: drawing it is a
   // long task on a slow phone): what is watched is its fallback, the figure shown until then, or
   // where the widget is. Set up well before it is in view, the swap moves nothing the reader sees.
-  // The blocks of the page that the reader has not come near yet have guessed heights (reader.css,
-  // reader.js), so the distance is a guess too until then; the margin below is wide enough for it.
+  // Distances are only known once reader.js has laid out the whole page (data-laid-out on the root
+  // element; until then most blocks have guessed heights), so the watching starts then.
+  function whenLaidOut(run) {
+    var root = document.documentElement;
+    if (root.hasAttribute("data-laid-out") || typeof MutationObserver === "undefined" || typeof document$ === "undefined") {
+      return run();
+    }
+    var done = false;
+    function once() {
+      if (done) return;
+      done = true;
+      watcher.disconnect();
+      run();
+    }
+    var watcher = new MutationObserver(function () { if (root.hasAttribute("data-laid-out")) once(); });
+    watcher.observe(root, { attributes: true, attributeFilter: ["data-laid-out"] });
+    setTimeout(once, 10000);  // should reader.js never say so
+  }
+
   function setUpAll() {
     var widgets = document.querySelectorAll("[data-lr-live]");
     Array.prototype.forEach.call(widgets, function (widget, number) {
@@ -238,6 +255,6 @@
   }
 
   window.lrLive = {paths: paths, regime: regime};
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpAll);
-  else setUpAll();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { whenLaidOut(setUpAll); });
+  else whenLaidOut(setUpAll);
 })();

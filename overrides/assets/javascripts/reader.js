@@ -52,15 +52,11 @@
   }
 
   // A long page is laid out a block at a time (issue 18): reader.css lets the browser skip the
-  // blocks below the first screen (content-visibility), so the page shows and answers sooner. The
-  // browser itself lays a block out when it comes near the screen; from then on the block stays
-  // laid out (.is-shown) and a wide formula in it becomes reachable by keyboard. Nothing is laid
-  // out ahead of the reader: on a slow phone each frame that lays out more of a long page is a long
-  // task (Lighthouse counted 40 to 60 of them, 1 to 3 s of blocking time), and the reader may never
-  // scroll there. The whole page is laid out (in slices of a few milliseconds while the browser is
-  // idle, so that no slice holds up a tap) only when something needs its real height: an address
-  // with a section (#...), a jump to a section, or a tool that measures the page (the browser tests
-  // send the event "reader:lay-out"). When all are done the root element gets data-laid-out.
+  // blocks below the first screen, so the page shows and answers sooner; here, while the browser is
+  // idle, each block in turn is laid out for good (.is-shown), in slices of a few milliseconds, so
+  // that within a second or so the page has its real height (the scrollbar, Material's table of
+  // contents and links to a section need it) and no slice holds up a tap. When all are done the
+  // root element gets data-laid-out (the browser tests wait for it).
   var queue = [], slicing = false, generation = 0;
   var idle = window.requestIdleCallback || function (run) {
     return setTimeout(function () { run({ timeRemaining: function () { return 8; } }); }, 20);
@@ -106,7 +102,9 @@
   }
 
   function showAllBlocks() {
+    generation += 1;
     moved = false;
+    document.documentElement.removeAttribute("data-laid-out");
     queue = Array.prototype.filter.call(document.querySelectorAll(BLOCKS), function (block) {
       return !block.classList.contains(SHOWN);
     });
@@ -166,32 +164,8 @@
     document.body.appendChild(script);
   }
 
-  // the browser lays a skipped block out as it comes near the screen: it stays laid out
-  var nearing = [];
-  document.addEventListener("contentvisibilityautostatechange", function (event) {
-    if (event.skipped || !event.target.matches(BLOCKS) || event.target.classList.contains(SHOWN)) return;
-    if (!nearing.length) {
-      requestAnimationFrame(function () {
-        var boxes = [];
-        nearing.splice(0).forEach(function (block) {
-          block.classList.add(SHOWN);
-          if (block.matches(BOXES)) boxes.push(block);
-          Array.prototype.push.apply(boxes, block.querySelectorAll(BOXES + ", " + CODE));
-        });
-        if (boxes.length) markScrollableFormulas(boxes);
-      });
-    }
-    nearing.push(event.target);
-  }, true);  // the event does not bubble
-
-  document.addEventListener("reader:lay-out", function () { showAllBlocks(); });
-  window.addEventListener("hashchange", function () { showAllBlocks(); });
-
   function onPage() {
-    generation += 1;
-    queue = [];
-    document.documentElement.removeAttribute("data-laid-out");
-    if (location.hash) showAllBlocks();  // a link to a section: it must land there
+    showAllBlocks();
     markScrollableFormulas();
     highlightFoldedTerms();
     loadStepper();
