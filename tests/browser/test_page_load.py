@@ -178,10 +178,11 @@ def test_a_link_to_a_section_lands_on_it(browser, served):
     page.wait_for_function("() => document.documentElement.hasAttribute('data-laid-out')", timeout=30000)
     page.wait_for_timeout(500)
     top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", target)
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
     scrolled = page.evaluate("scrollY")
     context.close()
-    # a sub-pixel overshoot (-0.17 px was seen) is landing on it
-    assert scrolled > 2000 and -1 < top < 150, f"#{target} is {top:.2f} px from the top of the screen"
+    # below the sticky header (it landed under it, at -0.2 px, in 1 of 3 same-page hash changes)
+    assert scrolled > 2000 and header <= top < header + 150, f"#{target} is {top:.1f} px from the top, under the header"
     assert not record.console_errors and not record.failed and not record.foreign
 
 

@@ -89,10 +89,19 @@
   ["wheel", "touchmove", "keydown", "mousedown"].forEach(function (type) {
     window.addEventListener(type, function () { moved = true; }, { capture: true, passive: true });
   });
+  // Material keeps a :target heading clear of the sticky header with a scroll margin; a heading the
+  // browser no longer counts as :target (seen after a same-page hash change under instant
+  // navigation) has none and would land under the header, so it is moved down as Material places it.
   function landOnTarget() {
     var id = location.hash.slice(1);
     var target = id && !moved && document.getElementById(decodeURIComponent(id));
-    if (target) target.scrollIntoView();
+    if (!target) return;
+    target.scrollIntoView();
+    var header = document.querySelector(".md-header");
+    var covered = header ? header.getBoundingClientRect().bottom - target.getBoundingClientRect().top : 0;
+    if (covered > 0) {
+      window.scrollBy(0, -(covered + parseFloat(getComputedStyle(document.documentElement).fontSize)));
+    }
   }
 
   function slice() {
