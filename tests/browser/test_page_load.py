@@ -174,6 +174,8 @@ def test_a_link_to_a_section_lands_on_it(browser, served):
     path = LONG_PAGES[0]
     page.goto(served + path, wait_until="load")
     target = page.evaluate("[...document.querySelectorAll('article h2[id]')].pop().id")
+    page.close()  # the link is followed from elsewhere: a fresh load of the page, not a same-page hash change
+    page = context.new_page()
     page.goto(served + path + "#" + target, wait_until="load")
     page.wait_for_function("() => document.documentElement.hasAttribute('data-laid-out')", timeout=30000)
     page.wait_for_timeout(500)

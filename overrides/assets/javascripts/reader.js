@@ -96,12 +96,12 @@
     var id = location.hash.slice(1);
     var target = id && !moved && document.getElementById(decodeURIComponent(id));
     if (!target) return;
-    target.scrollIntoView();
     var header = document.querySelector(".md-header");
-    var covered = header ? header.getBoundingClientRect().bottom - target.getBoundingClientRect().top : 0;
-    if (covered > 0) {
-      window.scrollBy(0, -(covered + parseFloat(getComputedStyle(document.documentElement).fontSize)));
-    }
+    var clear = (header ? header.getBoundingClientRect().bottom : 0) +
+      parseFloat(getComputedStyle(document.documentElement).fontSize);
+    var margin = Math.max(parseFloat(getComputedStyle(target).scrollMarginTop) || 0, clear);
+    // one instant jump: a smooth scroll would still be under way when the position is read
+    window.scrollTo({ top: window.scrollY + target.getBoundingClientRect().top - margin, behavior: "instant" });
   }
 
   function slice() {
