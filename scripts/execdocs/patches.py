@@ -8,8 +8,9 @@
 - Material's search plugin parses each page inside its SearchIndex.add_entry_from_context; the
   build routes that call through the search store (render/searchstore.py).
 - nbconvert makes a new Jinja environment for every notebook it converts (mkdocs-jupyter makes a
-  new exporter per notebook), so each conversion parsed and compiled its ~8 templates again: 80 % of a
-  cold build's notebook pages. The build gives those environments one shared bytecode cache.
+  new exporter per notebook), so each conversion parsed and compiled its ~8 templates again: about
+  half the time of a cold build's notebook pages. The build gives those environments one shared
+  bytecode cache.
 - Under `mkdocs serve`, the preview (serve/preview.py) calls MkDocs' page steps and sets its
   server's state itself, and shortens watchdog's polling interval.
 

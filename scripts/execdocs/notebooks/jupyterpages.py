@@ -99,8 +99,7 @@ class NotebookPages:
             return
         workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, len(missing) // PARALLEL_FROM))
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        options = {**self.options}
-        self.pending = {path: self.pool.submit(convert, path, options, self.templates_folder) for path in missing}
+        self.pending = {path: self.pool.submit(convert, path, self.options, self.templates_folder) for path in missing}
 
     def preload(self):
         """Import the converter (nbconvert and its kin: ~1.5 s) in a thread, once per process: for a
@@ -198,8 +197,6 @@ def _import_converter():
 
 
 def _route_templates(folder):
-    import jinja2
-
     os.makedirs(folder, exist_ok=True)
     try:
         patches.route_notebook_templates(jinja2.FileSystemBytecodeCache(folder))
