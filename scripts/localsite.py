@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
 PROJECT_LEFT_OUT = (".venv", "node_modules", "_build", "site", ".git", "__pycache__", ".cache", "*.egg-info")
@@ -18,8 +19,8 @@ PROJECT_LEFT_OUT = (".venv", "node_modules", "_build", "site", ".git", "__pycach
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
     """GET only; gzip for text types when the browser accepts it; counts bytes sent and raw bytes."""
 
-    def __init__(self, *args, site, counter, **kwargs):
-        self.site, self.counter = site, counter
+    def __init__(self, *args, site, counter, delays, **kwargs):
+        self.site, self.counter, self.delays = site, counter, delays
         super().__init__(*args, **kwargs)
 
     def log_message(self, *args):
@@ -36,6 +37,9 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         full = self._file()
+        name = os.path.basename(full or "")
+        if name in self.delays:
+            time.sleep(self.delays[name])
         if full is None:
             body, headers, status, raw = b"not found", {"Content-Type": "text/plain"}, 404, 9
         else:
@@ -80,11 +84,13 @@ class _Counter:
 
 class SiteServer:
     """A static host for one built site on a free localhost port, serving as GitHub Pages does
-    (text gzip-compressed, a cache header), and counting every byte it sends."""
+    (text gzip-compressed, a cache header), and counting every byte it sends. delays: {file name:
+    seconds} to hold those files back (a file that comes late, as on a slow connection)."""
 
-    def __init__(self, site):
+    def __init__(self, site, delays=None):
         self.counter = _Counter()
-        handler = functools.partial(_CountingHandler, site=os.path.abspath(site), counter=self.counter)
+        delays = {name: min(float(seconds), 30.0) for name, seconds in (delays or {}).items()}  # bounded
+        handler = functools.partial(_CountingHandler, site=os.path.abspath(site), counter=self.counter, delays=delays)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()

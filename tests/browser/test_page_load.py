@@ -3,14 +3,23 @@ measures the effect): the search index only once the reader opens search, and no
 when the web fonts arrive."""
 
 import browserkit
+import localsite
 
 INDEX = "search/search_index.json"
 # a long page with inline formulas, code and a figure; slow 4G and a 4x slower CPU, as Lighthouse
 PAGE = "gradient/"
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
-LAYOUT_SHIFT = """window.__shift = 0;
-new PerformanceObserver(list => { for (const e of list.getEntries()) window.__shift += e.value; })
-  .observe({type: "layout-shift", buffered: true});"""
+# adds up the layout shifts; window.__moved: what moved in each shift of more than 0.01, and when
+LAYOUT_SHIFT = """window.__shift = 0; window.__moved = [];
+const name = node => !node ? "?" : node.nodeType === 3 ? "text in " + name(node.parentElement)
+  : node.tagName.toLowerCase() + (node.id ? "#" + node.id : "") + (typeof node.className === "string" && node.className
+    ? "." + node.className.trim().split(/\\s+/).join(".") : "");
+const rect = r => [r.x, r.y, r.width, r.height].map(Math.round).join(",");
+new PerformanceObserver(list => { for (const e of list.getEntries()) {
+  window.__shift += e.value;
+  if (e.value > 0.01) window.__moved.push(`${e.value.toFixed(3)} at ${Math.round(e.startTime)} ms: ` + e.sources
+    .map(s => `${name(s.node)} ${rect(s.previousRect)} -> ${rect(s.currentRect)}`).join("; "));
+} }).observe({type: "layout-shift", buffered: true});"""
 
 
 def _slow_phone(browser):
@@ -77,9 +86,41 @@ def test_text_barely_moves_when_the_fonts_arrive(browser, served):
     context, page = _slow_phone(browser)
     page.goto(served + PAGE, wait_until="load")
     page.wait_for_timeout(2000)
-    shift = page.evaluate("window.__shift")
+    shift, moved = page.evaluate("[window.__shift, window.__moved]")
     context.close()
-    assert shift < 0.05, f"layout shift {shift:.3f} while {PAGE} loads (Lighthouse's target: CLS < 0.05)"
+    assert shift < 0.05, f"layout shift {shift:.3f} while {PAGE} loads (Lighthouse's target: CLS < 0.05): {moved}"
+
+
+# the body text's file for Latin letters, preloaded with its Vietnamese twin: late, it used to be
+# swapped in over the page already drawn with the other, and a line of gradient/ wrapped anew (0.16)
+LATE_FONT, LATE_BY_S = "roboto-latin-400-normal.woff2", 3
+ROBOTO_IN_USE = """document.fonts.ready.then(() => [...document.fonts]
+    .filter(f => f.family.replace(/["']/g, "") === "Roboto" && f.status === "loaded").length)"""
+
+
+def test_a_font_file_that_comes_late_moves_nothing(browser, site):
+    server = localsite.SiteServer(site, delays={LATE_FONT: LATE_BY_S})
+    try:
+        context, page = _slow_phone(browser)
+        page.goto(server.url + PAGE, wait_until="load")
+        page.wait_for_function(
+            "name => performance.getEntriesByType('resource').some(r => r.name.endsWith(name) && r.responseEnd > 0)",
+            arg=LATE_FONT,
+            timeout=60000,
+        )
+        page.wait_for_timeout(1000)  # time for the browser to use the file, if it would
+        came_at = page.evaluate(
+            "name => performance.getEntriesByType('resource').find(r => r.name.endsWith(name)).responseEnd", LATE_FONT
+        )
+        painted_at = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+        shift, moved = page.evaluate("[window.__shift, window.__moved]")
+        in_use = page.evaluate(ROBOTO_IN_USE)
+        context.close()
+    finally:
+        server.close()
+    assert came_at > painted_at, "the held-back file came before the first paint: nothing was tested"
+    assert in_use >= 3, "the text never got its web font"
+    assert shift < 0.05, f"layout shift {shift:.3f} after {LATE_FONT} came {came_at - painted_at:.0f} ms late: {moved}"
 
 
 # A long page is laid out a block at a time (reader.css, reader.js): the blocks below the first
@@ -198,6 +239,6 @@ def test_long_pages_do_not_move_while_their_blocks_are_laid_out(browser, served)
         page.goto(served + path, wait_until="load")
         page.wait_for_function("() => document.documentElement.hasAttribute('data-laid-out')", timeout=60000)
         page.wait_for_timeout(500)
-        shifts[path] = page.evaluate("window.__shift")
+        shifts[path] = page.evaluate("[window.__shift, window.__moved]")
     context.close()
-    assert all(shift < 0.05 for shift in shifts.values()), shifts
+    assert all(shift < 0.05 for shift, _ in shifts.values()), shifts
