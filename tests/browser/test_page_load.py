@@ -2,6 +2,8 @@
 measures the effect): the search index only once the reader opens search, and no text that moves
 when the web fonts arrive."""
 
+import os
+
 import browserkit
 import localsite
 
@@ -91,36 +93,38 @@ def test_text_barely_moves_when_the_fonts_arrive(browser, served):
     assert shift < 0.05, f"layout shift {shift:.3f} while {PAGE} loads (Lighthouse's target: CLS < 0.05): {moved}"
 
 
-# the body text's file for Latin letters, preloaded with its Vietnamese twin: late, it used to be
-# swapped in over the page already drawn with the other, and a line of gradient/ wrapped anew (0.16)
-LATE_FONT, LATE_BY_S = "roboto-latin-400-normal.woff2", 3
-ROBOTO_IN_USE = """document.fonts.ready.then(() => [...document.fonts]
-    .filter(f => f.family.replace(/["']/g, "") === "Roboto" && f.status === "loaded").length)"""
+# Every text font file 8 s late but the body text's Vietnamese letters: the page is drawn with
+# those in Roboto and the rest in the fallback. With "swap" each late file was then put in use, and
+# a line of gradient/ wrapped anew (0.15); with "optional" none is (execdocs.render.fonts). 8 s, not
+# 3: on a machine busy with other tests a page's main thread can be held up for seconds, and a file
+# that comes while the short block period is still pending there is put in use (0.18, once).
+ON_TIME, LATE_BY_S = "roboto-vietnamese-400-normal.woff2", 8
 
 
-def test_a_font_file_that_comes_late_moves_nothing(browser, site):
-    server = localsite.SiteServer(site, delays={LATE_FONT: LATE_BY_S})
+def test_font_files_that_come_late_move_nothing(browser, site):
+    fonts = os.path.join(site, "assets", "fonts")
+    late = sorted(name for name in os.listdir(fonts) if name.startswith("roboto") and name != ON_TIME)
+    server = localsite.SiteServer(site, delays={name: LATE_BY_S for name in late})
     try:
         context, page = _slow_phone(browser)
         page.goto(server.url + PAGE, wait_until="load")
+        # every held-back file the page asked for has come, and a moment more
         page.wait_for_function(
-            "name => performance.getEntriesByType('resource').some(r => r.name.endsWith(name) && r.responseEnd > 0)",
-            arg=LATE_FONT,
+            f"""() => {{ const asked = performance.getEntriesByType('resource').filter(r => /roboto/.test(r.name) && !r.name.endsWith('{ON_TIME}'));
+                return asked.length > 0 && asked.every(r => r.responseEnd > 0); }}""",
             timeout=60000,
         )
-        page.wait_for_timeout(1000)  # time for the browser to use the file, if it would
+        page.wait_for_timeout(1000)
         came_at = page.evaluate(
-            "name => performance.getEntriesByType('resource').find(r => r.name.endsWith(name)).responseEnd", LATE_FONT
+            f"Math.min(...performance.getEntriesByType('resource').filter(r => /roboto/.test(r.name) && !r.name.endsWith('{ON_TIME}')).map(r => r.responseEnd))"
         )
         painted_at = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
         shift, moved = page.evaluate("[window.__shift, window.__moved]")
-        in_use = page.evaluate(ROBOTO_IN_USE)
         context.close()
     finally:
         server.close()
-    assert came_at > painted_at, "the held-back file came before the first paint: nothing was tested"
-    assert in_use >= 3, "the text never got its web font"
-    assert shift < 0.05, f"layout shift {shift:.3f} after {LATE_FONT} came {came_at - painted_at:.0f} ms late: {moved}"
+    assert came_at > painted_at, "a held-back file came before the first paint: nothing was tested"
+    assert shift < 0.05, f"layout shift {shift:.3f} with the fonts {came_at - painted_at:.0f} ms late: {moved}"
 
 
 # A long page is laid out a block at a time (reader.css, reader.js): the blocks below the first

@@ -71,45 +71,31 @@ def test_dark_plots_keep_no_light_palette_colour(site):
     assert found > 0
 
 
-def _font_faces(site):
-    """[family, file, descriptors, loaded first] of every web font, as assets/fonts/fonts.js has them."""
-    with open(os.path.join(site, "assets", "fonts", "fonts.js"), encoding="utf-8") as fh:
-        script = fh.read()
-    return json.loads(re.search(r"var faces = (\[.*?\]);", script).group(1))
-
-
 def test_fonts_are_self_hosted_with_the_vietnamese_subset(site):
     with open(os.path.join(site, "assets", "fonts", "fonts.css"), encoding="utf-8") as fh:
         css = fh.read()
-    # the stand-in until the web fonts are in use: local fonts only, scaled to Roboto's size
-    fallback = re.findall(r"@font-face\s*\{(.*?)\}", css, re.S)
+    faces = re.findall(r"@font-face\s*\{(.*?)\}", css, re.S)
+    web = [face for face in faces if "url(" in face]
+    assert web and all("unicode-range" in face for face in web)
+    # a file that comes late is not swapped in under text already drawn (execdocs.render.fonts)
+    assert all("font-display: optional" in face for face in web)
+    # the stand-in while they load: local fonts only, scaled to Roboto's size, named after Roboto
+    fallback = [face for face in faces if "url(" not in face]
     assert fallback and all('"Roboto Fallback"' in f and "local(" in f and "size-adjust" in f for f in fallback)
-    assert "url(" not in css  # the web fonts are put in use by fonts.js, all at once
-    assert '--md-text-font: "Roboto", "Roboto Fallback"' in css and '--md-code-font: "Roboto Mono"' in css
-    faces = _font_faces(site)
-    files = [file for _, file, _, _ in faces]
-    assert files and all(f.endswith(".woff2") and "/" not in f for f in files)
-    for file in files:
-        assert os.path.isfile(os.path.join(site, "assets", "fonts", file)), file
-    assert all(d["unicodeRange"] and d["display"] == "swap" for _, _, d, _ in faces)
+    urls = re.findall(r"url\(([^)]+)\)", css)
+    assert urls and all(u.endswith(".woff2") and "/" not in u for u in urls)
+    for url in urls:
+        assert os.path.isfile(os.path.join(site, "assets", "fonts", url)), url
     for family in ("roboto", "roboto-mono"):
         for subset in ("latin", "latin-ext", "vietnamese"):
-            assert f"{family}-{subset}-400-normal.woff2" in files
-    assert not re.search(r"cyrillic|greek|math|symbols", " ".join(files))
-    # what the body text, headings, bold, emphasis and code use comes first, Latin and Vietnamese
-    first = {file for _, file, _, loaded_first in faces if loaded_first}
-    assert {
-        f"roboto-{s}-{face}.woff2"
-        for s in ("latin", "vietnamese")
-        for face in ("300-normal", "400-normal", "700-normal", "400-italic")
-    } <= first
-    assert {"roboto-mono-latin-400-normal.woff2", "roboto-mono-vietnamese-400-normal.woff2"} <= first
-    assert not any("latin-ext" in file for file in first)
-    # overlapping faces are tried last-added first: vietnamese after latin-ext, so that ă đ ơ ư
+            assert f"{family}-{subset}-400-normal.woff2" in urls
+    assert not re.search(r"cyrillic|greek|math|symbols", css)
+    assert '--md-text-font: "Roboto", "Roboto Fallback"' in css and '--md-code-font: "Roboto Mono"' in css
+    # overlapping faces are tried last-declared first: vietnamese after latin-ext, so that ă đ ơ ư
     # come from the vietnamese file and a Vietnamese page does not also fetch latin-ext
     for family in ("roboto", "roboto-mono"):
         for face in ("400-normal", "700-normal", "400-italic"):
-            order = [files.index(f"{family}-{subset}-{face}.woff2") for subset in ("latin-ext", "vietnamese", "latin")]
+            order = [urls.index(f"{family}-{subset}-{face}.woff2") for subset in ("latin-ext", "vietnamese", "latin")]
             assert order == sorted(order), (family, face)
 
 

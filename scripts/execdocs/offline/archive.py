@@ -48,7 +48,7 @@ def file_link(url):
 
 
 # a font preload is a CORS request, which a page opened from the disk may not make (it fails and
-# is reported); there assets/fonts/fonts.js declares the same fonts in a stylesheet
+# is reported); the stylesheets still load the same fonts
 FONT_PRELOAD = re.compile(r'<link rel="preload"[^>]*\bas="font"[^>]*>')
 
 

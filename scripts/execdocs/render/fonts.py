@@ -1,22 +1,19 @@
 """Self-hosted text and code fonts, so that no page asks another host for anything.
 
 The @fontsource npm packages ship one @font-face block per subset, weight and style. The site
-keeps the latin, latin-ext and vietnamese faces (with their unicode-range, so a browser fetches
-only the files a page needs) and only the woff2 files, which every current browser reads. A script
-(LOADER, from fontloader.js) puts them in use; the stylesheet holds the metric-matched fallback and
-Material's --md-text-font / --md-code-font variables.
+keeps the latin, latin-ext and vietnamese blocks (with their unicode-range, so a browser fetches
+only the files a page needs) and only the woff2 files, which every current browser reads. Material
+takes the families from its --md-text-font / --md-code-font variables.
 """
 
-import json
 import os
 import re
-import typing
 
 SUBSETS = ("latin", "latin-ext", "vietnamese")
 # (npm package, weights): the weights Material asks Google Fonts for, normal and italic.
 FAMILIES = {"Roboto": ("roboto", (300, 400, 700)), "Roboto Mono": ("roboto-mono", (400, 700))}
 STYLESHEET = "assets/fonts/fonts.css"
-# Until Roboto's files arrive the browser draws the text in a local font, then swaps: with a plain
+# Until Roboto's files arrive the browser draws the text in a local font: with a plain
 # Arial the lines wrap elsewhere and every line moves (Lighthouse's layout shift, CLS ~0.15 on a
 # long page). "Roboto Fallback" is the local Arial (Liberation Sans on Linux, its metric twin;
 # Helvetica on Apple) scaled to Roboto's size: Roboto's line metrics (ascent 1900, descent 500, no
@@ -29,23 +26,15 @@ FALLBACK = {
     700: (("Arial Bold", "Arial-BoldMT", "Liberation Sans Bold", "LiberationSans-Bold", "Helvetica Bold"), 94.15),
 }
 ASCENT, DESCENT = 1900 / 2048, 500 / 2048
-# The text faces are not in the stylesheet: a browser would swap in each file (a subset of one
-# weight) as it arrives, and any change of font under a line can wrap it anew and move the page
-# below it (a paragraph of gradient/ went from 10 lines to 9 and back, CLS 0.22 to 0.5 on slow 4G).
-# LOADER fetches the Latin and Vietnamese files of the faces a page's text nearly always uses, and
-# only when every one of them is here puts all the faces in use at once: one step from the
-# metric-matched fallback to Roboto. The rest (latin-ext, other italics) load when a letter needs
-# them. Without JavaScript the fallback stays.
-LOADED_FIRST = {  # (family, weight, style): subsets fetched before any face is put in use
-    ("Roboto", 300, "normal"): ("latin", "vietnamese"),  # headings
-    ("Roboto", 400, "normal"): ("latin", "vietnamese"),  # body text (preloaded, overrides/main.html)
-    ("Roboto", 400, "italic"): ("latin", "vietnamese"),  # emphasis
-    ("Roboto", 700, "normal"): ("latin", "vietnamese"),  # bold
-    ("Roboto Mono", 400, "normal"): ("latin", "vietnamese"),  # code
-}
-LOADER = "assets/fonts/fonts.js"
+# Fontsource's "swap" puts each file (one subset of one weight) in use whenever it arrives, and any
+# change of font under a line can wrap it anew and move the page below it: with the Latin file of
+# the body text later than its Vietnamese twin, a paragraph of gradient/ went from 9 lines to 10
+# (CLS 0.22 on slow 4G, 4x CPU). "optional": a file that is not there within its short block period
+# (about 100 ms from first use) is not used on this page view, and is in the cache for the next;
+# a cached or preloaded file that is there in time is used from the first frame. (A busy main thread
+# can stretch that period: a file arriving within it is still swapped in.)
+SWAP, OPTIONAL = "font-display: swap;", "font-display: optional;"
 BLOCK = re.compile(r"/\* ([a-z0-9-]+) \*/\s*(@font-face\s*\{.*?\})", re.DOTALL)
-UNICODE_RANGE = re.compile(r"unicode-range:([^;]+);")
 SOURCE = re.compile(r"src:\s*url\(\./files/([^)]+\.woff2)\) format\('woff2'\)[^;]*;")
 
 
@@ -75,36 +64,24 @@ def _blocks(project_root, package, weight, style):
     # fetched only for the rarer letters that are in it alone.
     for subset in ("latin-ext", "vietnamese", "latin"):
         if subset in found:
-            yield subset, found[subset]
-
-
-class Face(typing.NamedTuple):
-    family: str
-    weight: int
-    style: str
-    subset: str
-    css: str  # the @font-face block, its source the woff2 file beside the stylesheet
-    path: str  # the woff2 file on disk
-
-    @property
-    def unicode_range(self):
-        return UNICODE_RANGE.search(self.css).group(1).strip()
+            yield found[subset]
 
 
 def faces(project_root):
-    """[Face] for every kept @font-face, woff2 source only, in the order they are declared."""
+    """[(css block, woff2 file name)] for every kept @font-face, woff2 source only."""
     result = []
-    for family, (package, weights) in FAMILIES.items():
+    for package, weights in FAMILIES.values():
         for weight in weights:
             for style in ("normal", "italic"):
-                for subset, block in _blocks(project_root, package, weight, style):
+                for block in _blocks(project_root, package, weight, style):
                     match = SOURCE.search(block)
-                    if not match or not UNICODE_RANGE.search(block):
+                    if not match or "unicode-range" not in block:
                         raise FontError(f"unexpected @font-face in @fontsource/{package}: {block}")
+                    if SWAP not in block:
+                        raise FontError(f"no '{SWAP}' in @font-face of @fontsource/{package}: {block}")
                     filename = match.group(1)
-                    css = SOURCE.sub(f"src: url({filename}) format('woff2');", block)
-                    path = os.path.join(_fontsource(project_root), package, "files", filename)
-                    result.append(Face(family, weight, style, subset, css, path))
+                    css = SOURCE.sub(f"src: url({filename}) format('woff2');", block).replace(SWAP, OPTIONAL)
+                    result.append((css, os.path.join(_fontsource(project_root), package, "files", filename)))
     expected = sum(len(w) for _, w in FAMILIES.values()) * 2 * len(SUBSETS)
     if len(result) != expected:
         raise FontError(f"found {len(result)} @font-face blocks, expected {expected}")
@@ -131,42 +108,22 @@ def fallback_faces():
 
 
 def stylesheet(project_root):
-    """The site's font stylesheet: the fallback and Material's font variables (the web fonts are
-    put in use by LOADER)."""
+    """The site's font stylesheet: the kept @font-face blocks, the fallback, Material's font variables."""
+    blocks = [css for css, _ in faces(project_root)] + fallback_faces()
     families = ':root {\n  --md-text-font: "Roboto", "Roboto Fallback";\n  --md-code-font: "Roboto Mono";\n}\n'
-    return "\n".join(fallback_faces()) + "\n" + families
-
-
-def loader(project_root):
-    """The script that puts the web fonts in use (see LOADER), with every face in the order
-    Fontsource's stylesheets would declare it (overlapping ranges: the last added wins, as in CSS)."""
-    entries = []
-    for face in faces(project_root):
-        descriptors = {
-            "weight": str(face.weight),
-            "style": face.style,
-            "unicodeRange": face.unicode_range,
-            "display": "swap",
-        }
-        first = face.subset in LOADED_FIRST.get((face.family, face.weight, face.style), ())
-        entries.append([face.family, os.path.basename(face.path), descriptors, first])
-    if sum(first for *_, first in entries) != sum(len(subsets) for subsets in LOADED_FIRST.values()):
-        raise FontError(f"not every face of {LOADED_FIRST} was found in @fontsource")
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fontloader.js"), encoding="utf-8") as fh:
-        return fh.read().replace("/*FACES*/", json.dumps(entries))
+    return "\n".join(blocks) + "\n" + families
 
 
 def font_files(project_root):
-    """(site path, file on disk) for every woff2 file the stylesheet or the loader names."""
+    """(site path, file on disk) for every woff2 file the stylesheet names."""
     folder = os.path.dirname(STYLESHEET)
-    return [(f"{folder}/{os.path.basename(face.path)}", face.path) for face in faces(project_root)]
+    return [(f"{folder}/{os.path.basename(path)}", path) for _, path in faces(project_root)]
 
 
 def add_files(files, config, project_root):
-    """Put the stylesheet, the loader and the fonts into a MkDocs build (called from on_files)."""
+    """Put the stylesheet and its fonts into a MkDocs build (called from on_files)."""
     from mkdocs.structure.files import File
 
     files.append(File.generated(config, STYLESHEET, content=stylesheet(project_root)))
-    files.append(File.generated(config, LOADER, content=loader(project_root)))
     for uri, path in font_files(project_root):
         files.append(File.generated(config, uri, abs_src_path=path))
