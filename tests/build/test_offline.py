@@ -6,6 +6,8 @@ import re
 import zipfile
 from collections import Counter
 
+import pytest
+
 from conftest import lesson_files, nav_files, read_page
 from execdocs.offline import archive, printpage, zipwriter
 
@@ -67,9 +69,49 @@ def test_the_zip_holds_every_page_with_links_that_work_from_the_disk(site):
             text = zipped.read(name).decode("utf-8")
             folder_links = [u for u in re.findall(r'href="([^"#:?]*/)(?:#[^"]*)?"', text) if not u.startswith("/")]
             assert folder_links == [], (name, folder_links[:3])
+            # what search and every script that waits for Material's document$ need on file://
+            assert '"navigation.instant' not in text, name
+            assert text.count('assets/javascripts/iframe-worker.js"></script><script src="') == 1, name
+        index = zipped.read(f"{archive.TOP}/search/search_index.js").decode("utf-8")
+        assert (
+            index == "var __index = " + open(os.path.join(site, "search", "search_index.json"), encoding="utf-8").read()
+        )
+        assert b"IFrameWorker" in zipped.read(f"{archive.TOP}/assets/javascripts/iframe-worker.js")
 
 
-def test_the_zip_is_the_same_bytes_for_the_same_site_and_cached_by_content(tmp_path):
+MATERIAL_PAGE = (
+    '<script id="__config" type="application/json">{"base": "..", "features": ["content.lazy", '
+    '"navigation.instant", "navigation.instant.progress", "navigation.top"], "search": "x.js"}</script>\n'
+    '<script src="../assets/javascripts/bundle.0a1b2c3d.min.js"></script>\n<script src="../r.js"></script>'
+)
+
+
+def test_a_material_page_on_the_disk_leaves_out_instant_navigation_and_loads_the_worker_shim_first():
+    out = archive.offline_page(MATERIAL_PAGE, "a/index.html")
+    assert out == (
+        '<script id="__config" type="application/json">{"base": "..", "features": ["content.lazy", '
+        '"navigation.top"], "search": "x.js"}</script>\n<script src="../assets/javascripts/iframe-worker.js"></script>'
+        '<script src="../assets/javascripts/bundle.0a1b2c3d.min.js"></script>\n<script src="../r.js"></script>'
+    )
+    assert archive.offline_page("<p>not Material's</p>", "b.html") == "<p>not Material's</p>"
+    with pytest.raises(archive.OfflineCopyError, match="c/index.html: no Material bundle"):
+        archive.offline_page(MATERIAL_PAGE.replace("bundle.", "main."), "c/index.html")
+
+
+@pytest.fixture
+def shim(tmp_path):
+    path = tmp_path / "shim.js"
+    path.write_text("window.IFrameWorker = 1;", encoding="utf-8")
+    return str(path)
+
+
+def test_without_the_front_end_packages_the_zip_says_what_to_install(tmp_path):
+    site = _site(tmp_path, {"index.html": "<p>a</p>"})
+    with pytest.raises(archive.OfflineCopyError, match="npm ci"):
+        archive.write(str(site), "x.zip", str(tmp_path / "cache"), str(tmp_path / "missing.js"))
+
+
+def test_the_zip_is_the_same_bytes_for_the_same_site_and_cached_by_content(tmp_path, monkeypatch, shim):
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
     (site / "index.html").write_text('<a href="a/">a</a> <a href="#x">x</a>', encoding="utf-8")
@@ -77,10 +119,13 @@ def test_the_zip_is_the_same_bytes_for_the_same_site_and_cached_by_content(tmp_p
     files = archive.site_files(str(site), leave_out=set())
     assert archive.zip_bytes(files, str(site)) == archive.zip_bytes(files, str(site))
     cache = tmp_path / "cache"
-    assert archive.write(str(site), "x.zip", str(cache)) is True
-    assert archive.write(str(site), "x.zip", str(cache)) is False  # nothing changed: the cached zip
+    assert archive.write(str(site), "x.zip", str(cache), shim) is True
+    assert archive.write(str(site), "x.zip", str(cache), shim) is False  # nothing changed: the cached zip
+    code = archive._member_code()
+    monkeypatch.setattr(archive, "_member_code", lambda: code + "edited")  # archive.py or zipwriter.py edited
+    assert archive.write(str(site), "x.zip", str(cache), shim) is True
     (site / "a" / "index.html").write_text('<a href="../">trang chủ</a>', encoding="utf-8")
-    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert archive.write(str(site), "x.zip", str(cache), shim) is True
     assert len(list(cache.glob("offline-*.zip"))) == 1  # the old one is gone
     with zipfile.ZipFile(site / "x.zip") as zipped:
         assert zipped.read("lan-truyen-nguoc/a/index.html").decode() == '<a href="../index.html">trang chủ</a>'
@@ -123,18 +168,18 @@ def _site(tmp_path, pages):
     return site
 
 
-def test_a_new_zip_compresses_only_the_changed_files_and_equals_a_fresh_one(tmp_path, monkeypatch):
+def test_a_new_zip_compresses_only_the_changed_files_and_equals_a_fresh_one(tmp_path, monkeypatch, shim):
     pages = {f"bai-{i}/index.html": f'<a href="../bai-{i + 1}/">tiếp</a> {"đạo hàm " * i}' for i in range(6)}
     site = _site(tmp_path, pages)
     cache = tmp_path / "cache"
-    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert archive.write(str(site), "x.zip", str(cache), shim) is True
     compressed = []
     original = zipwriter.compress
     monkeypatch.setattr(zipwriter, "compress", lambda name, *a, **k: compressed.append(name) or original(name, *a, **k))
     (site / "bai-3" / "index.html").write_text("<p>trang đã sửa</p>", encoding="utf-8")
-    assert archive.write(str(site), "x.zip", str(cache)) is True
+    assert archive.write(str(site), "x.zip", str(cache), shim) is True
     assert compressed == ["ĐỌC TRƯỚC.txt", "lan-truyen-nguoc/bai-3/index.html"]
-    files = archive.site_files(str(site), leave_out={"x.zip"})
+    files = archive.offline_files(archive.site_files(str(site), leave_out={"x.zip"}), shim)
     assert (site / "x.zip").read_bytes() == archive.zip_bytes(files, str(site))
     assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".zip"]  # the last zip and its manifest
 
@@ -143,8 +188,8 @@ def test_a_new_zip_compresses_only_the_changed_files_and_equals_a_fresh_one(tmp_
     zipped.write_bytes(zipped.read_bytes()[:-10] + b"0123456789")
     (site / "bai-4" / "index.html").write_text("<p>sửa lần nữa</p>", encoding="utf-8")
     compressed.clear()
-    assert archive.write(str(site), "x.zip", str(cache)) is True
-    assert len(compressed) == 1 + len(pages)
+    assert archive.write(str(site), "x.zip", str(cache), shim) is True
+    assert len(compressed) == 1 + len(pages) + 1  # the read-me, the pages, the shim
     assert (site / "x.zip").read_bytes() == archive.zip_bytes(files, str(site))
 
 

@@ -1,11 +1,14 @@
 """The built site as one zip, readable from the disk without a server or a connection.
 
 Opened from the disk (file://), a browser does not turn a folder link into its index.html, so in
-the copy that goes into the zip every relative link to a folder names its index.html. Material
-switches off its instant navigation on file:// by itself. Search needs a web worker, which a page
-opened from the disk may not start: the read-me says search is the web site's. The zip is the same
-bytes for the same site (sorted names, fixed dates); it is cached under a key of every file of the
-site, and made again only when one changed, then compressing only the files that changed.
+the copy that goes into the zip every relative link to a folder names its index.html. Pages in the
+copy leave out Material's instant navigation: on file:// Material switches it off by completing its
+document$ stream, so nothing that waits for a page (Material's own code copy and tabs, reader.js,
+the stepper) would ever run. Search works from the disk as Material's offline plugin makes it work:
+the index as a script (search/search_index.js) and iframe-worker's shim, which runs the search
+worker in a hidden frame where file:// forbids a worker. The zip is the same bytes for the same
+site (sorted names, fixed dates); it is cached under a key of every file of the site, and made
+again only when one changed, then compressing only the files that changed.
 """
 
 import glob
@@ -25,14 +28,25 @@ FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 TOP = "lan-truyen-nguoc"  # the folder the zip unpacks to
 READ_ME = """Lan truyền ngược, từ đạo hàm đến vòng lặp huấn luyện: bản đọc không cần mạng.
 
-Mở lan-truyen-nguoc/index.html bằng trình duyệt. Mọi trang, công thức, hình và sổ tay đều có ở đây.
-Ô tìm kiếm chỉ chạy trên trang web (mở từ đĩa, trình duyệt không cho nó chạy). Bản mới nhất luôn ở
-trang web của khoá học.
+Mở lan-truyen-nguoc/index.html bằng trình duyệt. Mọi trang, công thức, hình và sổ tay đều có ở đây,
+ô tìm kiếm cũng chạy (gõ có dấu hay không dấu đều được). Bản mới nhất luôn ở trang web của khoá học.
 """
 # href="..." or src="..." after a non-word character; the pattern starts with a character set, which
 # the regex engine scans for quickly (a leading \b or alternation is ~3x slower on 14 MB of pages)
 LINK = re.compile(r'([hs]r(?:ef|c))="([^"]*)"')
 STORED = (".woff2", ".woff", ".png", ".jpg", ".zip", ".gz")  # compressed already
+SEARCH_INDEX = "search/search_index.json"
+SEARCH_SCRIPT = "search/search_index.js"  # the name Material's bundle loads on file://
+WORKER_SHIM = "assets/javascripts/iframe-worker.js"
+
+
+class OfflineCopyError(Exception):
+    """A page of the site is not as the copy on disk expects Material to make it."""
+
+
+def worker_shim(project_root):
+    """iframe-worker's shim (npm, package.json): on file:// only, it stands in for window.Worker."""
+    return os.path.join(project_root, "node_modules", "iframe-worker", "shim", "index.js")
 
 
 def file_link(url):
@@ -63,6 +77,28 @@ def _without_font_preloads(text):
     return "".join(kept) + text[cursor:]
 
 
+CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+BUNDLE = re.compile(r'<script src="([^"]*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
+
+
+def _without_instant_navigation(match):
+    config = json.loads(match.group(2))
+    config["features"] = [f for f in config.get("features", []) if not f.startswith("navigation.instant")]
+    return match.group(1) + json.dumps(config) + match.group(3)
+
+
+def _offline_scripts(text, relative):
+    """A Material page without instant navigation and with the worker shim before Material's bundle."""
+    if 'id="__config"' not in text:
+        return text  # not a Material page
+    bundle = BUNDLE.search(text)
+    if bundle is None:
+        raise OfflineCopyError(f"{relative}: no Material bundle <script> found; update execdocs/offline/archive.py")
+    shim = f'<script src="{bundle.group(1)}{WORKER_SHIM}"></script>'
+    text = text[: bundle.start()] + shim + text[bundle.start() :]
+    return CONFIG.sub(_without_instant_navigation, text, count=1)
+
+
 def _linked(match):
     before = match.string[match.start() - 1] if match.start() else " "
     if match.group(1) not in ("href", "src") or before.isalnum() or before == "_":
@@ -70,11 +106,13 @@ def _linked(match):
     return f'{match.group(1)}="{file_link(match.group(2))}"'
 
 
-def _file_links(text):
-    return LINK.sub(_linked, _without_font_preloads(text))
+def offline_page(text, relative):
+    """A page of the site as the copy on disk has it."""
+    return _offline_scripts(LINK.sub(_linked, _without_font_preloads(text)), relative)
 
 
 def site_files(site_dir, leave_out):
+    """[(relative, path)] of every file of the site but leave_out's."""
     found = []
     for parent, folders, names in os.walk(site_dir):
         folders.sort()
@@ -84,6 +122,16 @@ def site_files(site_dir, leave_out):
             if relative not in leave_out:
                 found.append((relative, path))
     return found
+
+
+def offline_files(files, shim_path):
+    """site_files' list plus what search needs on the disk: the index as a script (made from the
+    JSON file, see _member) and the worker shim."""
+    if not os.path.isfile(shim_path):
+        raise OfflineCopyError(f"{shim_path} is missing: install the front-end packages (npm ci, see README)")
+    extra = [(WORKER_SHIM, shim_path)]
+    extra += [(SEARCH_SCRIPT, path) for relative, path in files if relative == SEARCH_INDEX]
+    return sorted(files + extra)
 
 
 def digested(files):
@@ -103,7 +151,9 @@ def _member(relative, path):
     with open(path, "rb") as fh:
         data = fh.read()
     if relative.endswith(".html"):
-        data = _file_links(data.decode("utf-8")).encode("utf-8")
+        data = offline_page(data.decode("utf-8"), relative).encode("utf-8")
+    elif relative == SEARCH_SCRIPT:
+        data = b"var __index = " + data
     return zipwriter.compress(f"{TOP}/{relative}", data, stored=relative.endswith(STORED))
 
 
@@ -153,17 +203,17 @@ def _kept_members(cache_dir, code):
     return {}
 
 
-def write(site_dir, archive_name, cache_dir):
+def write(site_dir, archive_name, cache_dir, shim_path):
     """Write site_dir/archive_name, from the cache when no file of the site changed; True if made.
     A new zip compresses only the files that changed since the last one: the others' compressed
     bytes are copied from it (its manifest, offline-KEY.json, says where each member lies)."""
-    files = digested(site_files(site_dir, leave_out={archive_name}))
-    name = f"offline-{site_key(files)[:24]}"
+    files = digested(offline_files(site_files(site_dir, leave_out={archive_name}), shim_path))
+    code = _member_code()
+    name = f"offline-{content_key(code, site_key(files), length=24)}"  # the code too: an edit of it misses
     cached = os.path.join(cache_dir, f"{name}.zip")
     made = not os.path.isfile(cached)
     if made:
         os.makedirs(cache_dir, exist_ok=True)
-        code = _member_code()
         kept = _kept_members(cache_dir, code)
         keys = [content_key(code, relative, file_digest) for relative, _, file_digest in files]
         members = [_read_me()]

@@ -350,7 +350,7 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
         # stored warnings are emitted again, but a build that --strict fails keeps nothing of its own
         self.stores.save(self.config.page_store, failed=bool(config.strict and self.warnings.count))
         if not self.serving:  # under serve the placeholder stays: a zip of every rebuild would slow each
-            archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir)
+            archive.write(config.site_dir, printpage.ARCHIVE, self.build_dir, archive.worker_shim(self.root))
         else:
             self.preview.built(config, self.built_files, self.built_nav, self.built_env)
 

@@ -25,6 +25,8 @@
   }
 
   lunr.Pipeline.registerFunction(foldVi, "fold-vi");
+  // lunr.vi leaves its stop-word filter unregistered, and lunr warns about it in the console
+  if (lunr.vi.stopWordFilter) lunr.Pipeline.registerFunction(lunr.vi.stopWordFilter, "stopWordFilter-vi");
   var setup = lunr.vi;
   lunr.vi = function () {
     setup.call(this);
