@@ -1,0 +1,71 @@
+"""The colour-scheme toggle (overrides/partials/palette.html and partials/javascripts/palette.html):
+the scheme is set while the page is parsed, before any script at the end of the page (a reader with a
+dark phone never sees the light page first), and the toggle works by pointer and by keyboard and is
+remembered."""
+
+import browserkit
+
+PAGE = "gradient/"
+# the page's background in each scheme (Material's --md-default-bg-color)
+BACKGROUNDS = {"default": "rgb(255, 255, 255)", "slate": "rgb(30, 33, 41)"}
+
+
+def scheme_state(page):
+    return page.evaluate(
+        r"""() => ({
+          scheme: document.body.getAttribute("data-md-color-scheme"),
+          shown: Array.from(document.querySelectorAll("form[data-palette] label"))
+            .filter(label => !label.hidden).map(label => label.getAttribute("for")),
+          colorScheme: document.querySelector('meta[name="color-scheme"]').content,
+          themeColor: document.querySelector('meta[name="theme-color"]').content,
+          background: getComputedStyle(document.body).backgroundColor,
+          header: "#" + getComputedStyle(document.querySelector("header")).backgroundColor
+            .match(/\d+/g).slice(0, 3).map(c => (+c).toString(16).padStart(2, "0")).join(""),
+        })"""
+    )
+
+
+def test_a_dark_phone_gets_the_dark_scheme_before_any_script_at_the_end_of_the_page(browser, served):
+    context, _ = browserkit.new_context(browser, "phone", "dark")
+    try:
+        # no script file at all: Material's bundle and reader.js never run
+        context.route("**/*.js", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(served + PAGE, wait_until="domcontentloaded")
+        state = scheme_state(page)
+        assert state["scheme"] == "slate"
+        assert state["shown"] == ["__palette_0"]  # the button back to the light scheme
+        assert state["colorScheme"] == "dark"
+        assert state["themeColor"] == state["header"] == "#4051b5"  # the browser's bar: the header's indigo
+        assert state["background"] == BACKGROUNDS["slate"]
+    finally:
+        context.close()
+
+
+def test_the_toggle_switches_and_is_remembered_by_pointer_and_by_keyboard(browser, served):
+    context, record = browserkit.new_context(browser, "desktop", "light")
+    try:
+        page = browserkit.open_page(context, served + PAGE, laid_out=False)
+        state = scheme_state(page)
+        assert (state["scheme"], state["shown"], state["colorScheme"]) == ("default", ["__palette_1"], "light")
+        assert state["themeColor"] == state["header"] and state["background"] == BACKGROUNDS["default"]
+
+        page.locator('label[for="__palette_1"]').click()
+        state = scheme_state(page)
+        assert (state["scheme"], state["shown"], state["colorScheme"]) == ("slate", ["__palette_0"], "dark")
+        assert state["themeColor"] == state["header"] and state["background"] == BACKGROUNDS["slate"]
+        page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')")
+
+        page.reload(wait_until="domcontentloaded")  # the device still prefers light: the choice wins
+        assert scheme_state(page)["scheme"] == "slate"
+
+        page.locator("#__palette_1").focus()
+        page.keyboard.press("Enter")
+        state = scheme_state(page)
+        assert (state["scheme"], state["shown"]) == ("default", ["__palette_1"])
+        assert page.evaluate("document.activeElement.id") == "__palette_0"
+        page.reload(wait_until="domcontentloaded")
+        assert scheme_state(page)["scheme"] == "default"
+        assert not record.console_errors and not record.failed
+    finally:
+        context.close()
