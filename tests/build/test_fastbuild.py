@@ -87,6 +87,35 @@ def test_worker_preloads_torch_and_never_starts_cuda(project, snippet_worker):
         worker.close()
 
 
+SKLEARN_PROBE = """\
+import sys
+preloaded = "sklearn.datasets" in sys.modules
+import _uses_sklearn
+import sitekit
+
+sitekit.report("preloaded", preloaded)
+sitekit.report("digits", _uses_sklearn.count())
+"""
+
+
+def test_the_worker_imports_scikit_learn_once_only_for_a_run_that_needs_it(project):
+    """A snippet that imports scikit-learn (here through a helper module of snippets/) finds it
+    already imported, from the worker; a run without such a snippet starts a worker without it."""
+    snippets = project / "snippets"
+    (snippets / "_uses_sklearn.py").write_text(
+        "from sklearn.datasets import load_digits\n\n\ndef count():\n    return len(load_digits().target)\n"
+    )
+    (snippets / "sk_probe.py").write_text(SKLEARN_PROBE)
+    for names, expected in ((["tiny_0"], False), (["sk_probe", "tiny_1"], True)):
+        worker = forkserver.WarmWorker()
+        try:
+            run(project, names=names, worker=worker)
+            assert ("sklearn" in worker.server.info["modules"]) is expected
+        finally:
+            worker.close()
+    assert out(project, "sk_probe") == {"preloaded": True, "digits": 1797}
+
+
 def test_a_snippet_leaves_nothing_behind_for_the_next(project):
     worker = forkserver.WarmWorker()
     try:

@@ -271,14 +271,17 @@ class WarmWorker:
         self.lock = threading.Lock()
         self.server = None
 
-    def get(self, env):
+    def get(self, env, preload=()):
+        """preload: modules the new worker also imports once (snippetfiles.preloads_for); a running
+        worker without them still serves: its children import them themselves."""
         with self.lock:
             server = self.server
             if server is not None and (not server.alive() or not server.serves(env)):
                 server.close()
                 server = None
             if server is None:
-                server = ForkServer(env, self.start_timeout, self.command)
+                command = list(self.command) + (["--preload", ",".join(preload)] if preload else [])
+                server = ForkServer(env, self.start_timeout, command)
                 self.server = server
             return server
 

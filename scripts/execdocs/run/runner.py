@@ -23,7 +23,7 @@ from execdocs.run import cache as cache_mod
 from execdocs.run import forkserver
 from execdocs.run.fragments import write_fragments
 from execdocs.run.launch import Launcher
-from execdocs.run.snippetfiles import directives, discover, job_settings
+from execdocs.run.snippetfiles import directives, discover, job_settings, preloads_for
 from execdocs.store import remove_tree, sync_dir, write_if_changed
 
 # Where `import execdocs` resolves: the child runs `python -P -m execdocs.run.child`.
@@ -52,10 +52,12 @@ def child_env(snippets_dir):
 
 def warm_up(worker, snippets_dir, log=print):
     """Start the warm worker before it is needed (under `mkdocs serve`, so that the first edit
-    does not wait for torch to import). It imports torch in its own process, never in ours."""
+    does not wait for torch to import). It imports torch in its own process, never in ours, and
+    the heavy libraries any snippet imports (snippetfiles.preloads_for), as an edit may touch any."""
     started = time.perf_counter()
+    paths = [os.path.join(snippets_dir, name + ".py") for name in discover(snippets_dir)]
     try:
-        worker.get(child_env(snippets_dir))
+        worker.get(child_env(snippets_dir), preloads_for(paths, snippets_dir))
     except (OSError, RuntimeError, ValueError):
         return  # the runner falls back to fresh processes and says so
     log(f"snippets: warm worker ready ({time.perf_counter() - started:.1f} s)")
@@ -147,7 +149,8 @@ class Runner:
             self.on_todo([name for name, *_ in todo])
         workers = max(1, min(self.jobs, len(todo) or 1))
         self._threads = _threads_per_snippet(workers)
-        self._launch = self._launcher() if todo else self.fresh.launch
+        preload = preloads_for([path for _, path, _, _ in todo], self.snippets_dir)
+        self._launch = self._launcher(preload) if todo else self.fresh.launch
         with ThreadPoolExecutor(max_workers=workers) as pool:
             try:
                 results = list(pool.map(lambda t: self._run_one(*t), todo))
@@ -214,13 +217,14 @@ class Runner:
         sync_dir(stored, out_dir)
         return True, info, None
 
-    def _launcher(self):
-        """The warm worker's launch (torch imported once) or, with warm_worker off or where the
-        worker cannot start, a fresh Python process per snippet. Both give the same results."""
+    def _launcher(self, preload=()):
+        """The warm worker's launch (torch imported once, and the preload modules) or, with
+        warm_worker off or where the worker cannot start, a fresh Python process per snippet.
+        Both give the same results."""
         if not self.warm_worker:
             return self.fresh.launch
         try:
-            return self.worker.get(self._child_env()).launch
+            return self.worker.get(self._child_env(), preload).launch
         except (OSError, RuntimeError, ValueError) as error:
             self.log(f"snippets: warm worker unavailable ({error}); using a fresh process per snippet")
             return self.fresh.launch

@@ -1,5 +1,5 @@
 """The warm worker process: imports torch, matplotlib and numpy once, then forks a fresh child per
-snippet (`python -P -m execdocs.run.worker`, started by forkserver.ForkServer).
+snippet (`python -P -m execdocs.run.worker [--preload MODULES]`, started by forkserver.ForkServer).
 
 Importing torch and matplotlib costs more than most snippets' own work, so this process imports
 them once and never touches them again: no torch computation and no CUDA call happen in it, so no
@@ -34,10 +34,10 @@ PRELOAD = ("numpy", "torch", "torch._inductor.config", "matplotlib", "matplotlib
 POLL_SECONDS = 0.02
 
 
-def _preload():
+def _preload(extra=()):
     import importlib
 
-    for name in PRELOAD:
+    for name in PRELOAD + tuple(extra):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -109,10 +109,10 @@ def _child(request):
     os._exit(code)
 
 
-def serve():
+def serve(extra_preloads=()):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the runner; the worker follows it
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # abort(): kill the running snippets too
-    cuda = _preload()
+    cuda = _preload(extra_preloads)
     from execdocs.run import child  # noqa: F401 - loaded once here, not in every child
 
     reply = sys.stdout
@@ -159,7 +159,9 @@ def serve():
 
 
 if __name__ == "__main__":
-    serve()
+    # `--preload a,b`: modules to import once besides PRELOAD (snippetfiles.OPTIONAL_PRELOADS)
+    preload_args = sys.argv[2].split(",") if sys.argv[1:2] == ["--preload"] and len(sys.argv) > 2 else ()
+    serve(preload_args)
     sys.stdout.flush()
     # No interpreter teardown: unloading torch and matplotlib took 8 s on a busy 2-core machine,
     # which a one-shot build waited for in on_shutdown; nothing is left to save.
