@@ -13,7 +13,7 @@ from execdocs.contract import Report
 from execdocs.render.math import KatexRenderer
 from execdocs.report import page as reportpage
 from execdocs.run import forkserver, shards
-from execdocs.run.runner import Runner, child_env, discover
+from execdocs.run.runner import Runner, child_env, discover, warm_up
 
 PROBE = """\
 import sys
@@ -114,6 +114,23 @@ def test_the_worker_imports_scikit_learn_once_only_for_a_run_that_needs_it(proje
         finally:
             worker.close()
     assert out(project, "sk_probe") == {"preloaded": True, "digits": 1797}
+
+
+def test_warming_up_without_a_snippets_folder_is_quiet(tmp_path):
+    """Under `mkdocs serve` the worker is warmed in a background thread: a missing snippets/ folder
+    leaves it unstarted (the build reports the folder), not a traceback from that thread."""
+    asked, said = [], []
+
+    class Worker:
+        def get(self, env, preload=()):
+            asked.append(preload)
+
+    warm_up(Worker(), str(tmp_path / "no-snippets"), log=said.append)
+    assert asked == [] and said == []
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "uses.py").write_text("import sklearn\n")
+    warm_up(Worker(), str(tmp_path / "snippets"), log=said.append)
+    assert asked == [("sklearn.datasets",)] and len(said) == 1
 
 
 def test_a_snippet_leaves_nothing_behind_for_the_next(project):

@@ -55,8 +55,8 @@ def warm_up(worker, snippets_dir, log=print):
     does not wait for torch to import). It imports torch in its own process, never in ours, and
     the heavy libraries any snippet imports (snippetfiles.preloads_for), as an edit may touch any."""
     started = time.perf_counter()
-    paths = [os.path.join(snippets_dir, name + ".py") for name in discover(snippets_dir)]
     try:
+        paths = [os.path.join(snippets_dir, name + ".py") for name in discover(snippets_dir)]
         worker.get(child_env(snippets_dir), preloads_for(paths, snippets_dir))
     except (OSError, RuntimeError, ValueError):
         return  # the runner falls back to fresh processes and says so
