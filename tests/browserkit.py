@@ -101,24 +101,90 @@ def new_context(browser, viewport="desktop", scheme="light", javascript=True):
 
 def open_page(context, url, laid_out=True, idle=True):
     """idle=False: not waiting for the network to be quiet (500 ms at least), for a caller that waits
-    for it later, once it has made the page load everything."""
+    for it later, once it has made the page load everything. laid_out: every block laid out (lay_out)."""
     page = context.new_page()
     page.goto(url, wait_until="load")
     if idle:
         page.wait_for_load_state("networkidle")
     if laid_out:
-        wait_laid_out(page)
+        lay_out(page)
     return page
 
 
-def wait_laid_out(page, timeout=60000):
-    """Until reader.js has laid out every block of the page text: reader.css lets the browser skip
-    those below the first screen until then (content-visibility), and a skipped block has a guessed
-    height, so what measures the page (axe, overflow, screenshots) waits. Without JavaScript
-    (Material's document$ is not there) nothing is waited for."""
+# The blocks reader.css lets the browser skip until they come near the screen, read from the
+# stylesheet itself (its rules with content-visibility: auto), as one selector ("" if none).
+SKIPPED_BLOCKS = """() => {
+    const found = [];
+    const walk = rules => { for (const rule of rules) {
+        if (rule.cssRules && !(rule instanceof CSSStyleRule)) walk(rule.cssRules);
+        else if (rule.style && rule.style.contentVisibility === "auto") found.push(rule.selectorText);
+    } };
+    for (const sheet of document.styleSheets) { try { walk(sheet.cssRules); } catch (e) {} }
+    return found.join(", ");
+}"""
+# Down the page a screen at a time, two frames at each stop (the browser lays out the blocks near
+# the screen, and reader.js measures their boxes), then back to the top.
+SCROLL_THROUGH = """async blocks => {
+    // a page that is not shown gets no frames: a second at most at each stop
+    const frame = () => new Promise(done => {
+        requestAnimationFrame(() => requestAnimationFrame(done));
+        setTimeout(done, 1000);
+    });
+    const last = [...document.querySelectorAll(blocks)].pop();
+    if (!last) return 0;
+    let stops = 0;
+    for (let y = 0; y < last.getBoundingClientRect().bottom + scrollY && stops < 200; y += innerHeight) {
+        scrollTo({top: y, behavior: "instant"});
+        await frame();
+        stops += 1;
+    }
+    scrollTo({top: 0, behavior: "instant"});
+    await frame();
+    // and what the scrolling set in motion (Material's header fades its title back) come to rest
+    const ended = Promise.all(document.getAnimations().map(animation => animation.finished.catch(() => null)));
+    await Promise.race([ended, new Promise(done => setTimeout(done, 3000))]);
+    return stops;
+}"""
+
+
+def ready(page, timeout=60000):
+    """Until reader.js has set up the page (data-reader-ready). Without JavaScript (Material's
+    document$ is not there) nothing is waited for."""
     page.wait_for_function(
-        "() => document.documentElement.hasAttribute('data-laid-out') || typeof document$ === 'undefined'",
+        "() => document.documentElement.hasAttribute('data-reader-ready') || typeof document$ === 'undefined'",
         timeout=timeout,
+    )
+
+
+def lay_out(page, timeout=60000):
+    """Every block of the page text laid out, as after a reader has scrolled through it: reader.css
+    lets the browser skip a block until it comes near the screen (content-visibility), and a skipped
+    block has a guessed height and no painted content, so what measures the page (axe, overflow,
+    screenshots) waits for this. The page is scrolled through (reader.js measures the wide boxes of
+    each block as the browser lays it out), then every block is kept laid out."""
+    ready(page, timeout)
+    blocks = page.evaluate(SKIPPED_BLOCKS)
+    if not blocks:
+        return
+    if page.evaluate("typeof document$ !== 'undefined'"):  # without JavaScript no timer or frame would end the scroll
+        page.evaluate(SCROLL_THROUGH, blocks)
+        # whatever the machine's speed, two audits of a page must see the same page: the live widgets
+        # the reader passed set up (lr-live.js does it near the screen), and back at the top,
+        # Material's header showing the site's name again, not the page title it shows further down
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-lr-live]')].every(widget => widget.lrLive)
+                && !document.querySelector('.md-header__title--active')""",
+            timeout=timeout,
+        )
+    show_every_block(page, blocks)
+
+
+def show_every_block(page, blocks):
+    """Every skipped block laid out from now on. (Not page.add_style_tag: it waits for the style's
+    load event, which never fires where JavaScript is off.)"""
+    page.evaluate(
+        """css => { const sheet = document.createElement("style"); sheet.textContent = css; document.head.append(sheet); }""",
+        blocks + " { content-visibility: visible !important; }",
     )
 
 

@@ -32,7 +32,8 @@ def widget(page, kind):
 
 def test_a_widget_far_down_the_page_waits_until_the_reader_comes_near(browser, served):
     context, record = browserkit.new_context(browser, "phone")
-    page = browserkit.open_page(context, served + PAGES["valley"])
+    page = browserkit.open_page(context, served + PAGES["valley"], laid_out=False)
+    browserkit.ready(page)  # the reader has not scrolled
     far = page.locator('[data-lr-live="valley"]')
     assert page.evaluate("el => el.lrLive === undefined && el.hidden", far.element_handle())
     found = widget(page, "valley")

@@ -23,10 +23,9 @@ def test_from_the_disk_a_reader_follows_links_and_sees_formulas_and_figures(brow
     context, record = browserkit.new_context(browser, viewport)
     page = context.new_page()
     page.goto((unzipped / "index.html").as_uri(), wait_until="load")
-    # reader.js lays the page out on Material's document$, which Material itself ends on file://
-    # under instant navigation (the copy leaves it out); a link clicked in a block still being laid
-    # out can move away from under the pointer
-    browserkit.wait_laid_out(page, timeout=30000)
+    # reader.js sets the page up on Material's document$, which Material itself ends on file://
+    # under instant navigation (the copy leaves it out)
+    browserkit.ready(page, timeout=30000)
     page.locator('article a[href="gradient/index.html"]').first.click()
     # wait for the new page itself: the load state right after a click can still be the old page's
     page.wait_for_url((unzipped / "gradient" / "index.html").as_uri(), wait_until="load")

@@ -98,7 +98,7 @@ def test_search_result_opens_with_words_with_diacritics_highlighted(browser, ser
     pages, _ = browserkit.search(page, "lan truyen nguoc")
     page.locator(".md-search-result__link").first.click()
     page.wait_for_function("() => document.querySelectorAll('article mark').length > 0", timeout=10000)
-    browserkit.wait_laid_out(page)  # a mark in a block not laid out yet has no innerText
+    browserkit.lay_out(page)  # a mark in a block not laid out has no innerText
     marks = page.locator("article mark").all_inner_texts()
     context.close()
     assert any(fold(m).lower() == "truyen" and m.lower() == "truyền" for m in marks), marks

@@ -218,11 +218,13 @@
   // A widget is set up when it comes near the screen, not with the page (issue 18: drawing it is a
   // long task on a slow phone): what is watched is its fallback, the figure shown until then, or
   // where the widget is. Set up well before it is in view, the swap moves nothing the reader sees.
-  // Distances are only known once reader.js has laid out the whole page (data-laid-out on the root
-  // element; until then most blocks have guessed heights), so the watching starts then.
-  function whenLaidOut(run) {
+  // The watching starts once reader.js has set the page up (data-reader-ready on the root element):
+  // by then a link to a section has brought the reader where they read. Blocks far from the screen
+  // keep guessed heights until the reader nears them (reader.css); the observer follows the
+  // distances as they become real.
+  function whenReaderReady(run) {
     var root = document.documentElement;
-    if (root.hasAttribute("data-laid-out") || typeof MutationObserver === "undefined" || typeof document$ === "undefined") {
+    if (root.hasAttribute("data-reader-ready") || typeof MutationObserver === "undefined" || typeof document$ === "undefined") {
       return run();
     }
     var done = false;
@@ -232,8 +234,8 @@
       watcher.disconnect();
       run();
     }
-    var watcher = new MutationObserver(function () { if (root.hasAttribute("data-laid-out")) once(); });
-    watcher.observe(root, { attributes: true, attributeFilter: ["data-laid-out"] });
+    var watcher = new MutationObserver(function () { if (root.hasAttribute("data-reader-ready")) once(); });
+    watcher.observe(root, { attributes: true, attributeFilter: ["data-reader-ready"] });
     setTimeout(once, 10000);  // should reader.js never say so
   }
 
@@ -255,6 +257,6 @@
   }
 
   window.lrLive = {paths: paths, regime: regime};
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { whenLaidOut(setUpAll); });
-  else whenLaidOut(setUpAll);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { whenReaderReady(setUpAll); });
+  else whenReaderReady(setUpAll);
 })();

@@ -11,23 +11,24 @@
   // only once the block comes into view (feature content.lazy, mkdocs.yml): until then, here
   var CODE = ".md-typeset pre:not(.mermaid) > code";
   var HOVER = window.matchMedia && window.matchMedia("(hover)").matches;
-  // the blocks reader.css leaves to the browser to lay out when they come near the screen
-  // (content-visibility); each gets .is-shown once it has been laid out. Not the first eleven nor
-  // the last nine children of the text (see reader.css).
+  // the blocks reader.css leaves to the browser to lay out only when they come near the screen
+  // (content-visibility: auto): not the first eleven nor the last nine children of the text (see
+  // reader.css). A box inside such a block is measured once the browser lays the block out.
   var SKIPPABLE = ":nth-child(n+12):nth-last-child(n+10)";
   var BLOCKS = ["p" + SKIPPABLE, ".highlight" + SKIPPABLE + " > pre", ".math-display" + SKIPPABLE,
     ".admonition" + SKIPPABLE, "details" + SKIPPABLE].map(function (block) { return ".md-typeset > " + block; }).join(", ");
-  var SHOWN = "is-shown";
+  var SKIPPING = typeof ContentVisibilityAutoStateChangeEvent !== "undefined";
 
-  function waiting(box) {
-    // a box inside (or being) a block not laid out yet: measuring it would lay its block out now
-    var block = box.closest(BLOCKS);
-    return !!block && !block.classList.contains(SHOWN);
+  function skipped(box) {
+    // a box whose content the browser skips now: measuring it would lay its block out, at once
+    if (!SKIPPING) return false;
+    var probe = box.matches(BLOCKS) ? box.firstElementChild : box;
+    return !!probe && !probe.checkVisibility({ contentVisibilityAuto: true });
   }
 
   function markScrollableFormulas(boxes) {
     boxes = Array.prototype.filter.call(boxes || document.querySelectorAll(BOXES + ", " + CODE), function (box) {
-      return !waiting(box);
+      return !skipped(box);
     });
     // all the measuring first, then all the changes: one layout, not one per box
     var wide = boxes.map(function (box) { return box.scrollWidth > box.clientWidth + 1; });
@@ -51,40 +52,29 @@
     });
   }
 
-  // A long page is laid out a block at a time (issue 18): reader.css lets the browser skip the
-  // blocks below the first screen, so the page shows and answers sooner; here, while the browser is
-  // idle, each block in turn is laid out for good (.is-shown), in slices of a few milliseconds, so
-  // that within a second or so the page has its real height (the scrollbar, Material's table of
-  // contents and links to a section need it) and no slice holds up a tap. When all are done the
-  // root element gets data-laid-out (the browser tests wait for it).
-  var queue = [], slicing = false, generation = 0;
-  var idle = window.requestIdleCallback || function (run) {
-    return setTimeout(function () { run({ timeRemaining: function () { return 8; } }); }, 20);
-  };
-  var SLICE_MS = 6;
-
-  function showSlice(deadline) {
-    slicing = false;
-    var started = performance.now(), boxes = [];
-    while (queue.length && performance.now() - started < SLICE_MS && deadline.timeRemaining() > 0) {
-      var block = queue.shift();
-      if (!block.isConnected) continue;
-      block.classList.add(SHOWN);
-      block.getBoundingClientRect();  // laid out now, within this slice, not all in the next frame
-      if (block.matches(BOXES)) boxes.push(block);
-      Array.prototype.push.apply(boxes, block.querySelectorAll(BOXES + ", " + CODE));
-    }
-    if (boxes.length) markScrollableFormulas(boxes);
-    if (queue.length) {
-      slice();
-    } else {
-      landOnTarget();
-      document.documentElement.setAttribute("data-laid-out", String(generation));
-    }
+  // A code block does not wrap its lines, so its height follows from their number: reader.css makes
+  // the guessed height of a skipped code block its own (--lines). The scrollbar is then right, and a
+  // tool that lays out the code of a skipped block on its own (axe, in Lighthouse) does not find it
+  // spilling over the block below, as it would from a shorter guess.
+  function countCodeLines() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset > .highlight > pre"), function (pre) {
+      var code = pre.querySelector("code");
+      if (code) pre.style.setProperty("--lines", String(code.textContent.replace(/\n$/, "").split("\n").length));
+    });
   }
 
-  // A link to a section scrolled to it while the blocks above had guessed heights: now that they
-  // have their own, the section is brought back to the top, unless the reader has moved since.
+  // When the browser lays out a skipped block (it has come near the screen), its boxes are measured.
+  // The event does not bubble: it is caught on its way down.
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    if (event.skipped) return;
+    var block = event.target, boxes = block.matches(BOXES) ? [block] : [];
+    Array.prototype.push.apply(boxes, block.querySelectorAll(BOXES + ", " + CODE));
+    if (boxes.length) markScrollableFormulas(boxes);
+  }, true);
+
+  // A link to a section: the browser keeps the section in place while the blocks around it are laid
+  // out (scroll anchoring); here it is only kept clear of the sticky header, unless the reader has
+  // moved since.
   var moved = false;
   ["wheel", "touchmove", "keydown", "mousedown"].forEach(function (type) {
     window.addEventListener(type, function () { moved = true; }, { capture: true, passive: true });
@@ -102,22 +92,6 @@
     var margin = Math.max(parseFloat(getComputedStyle(target).scrollMarginTop) || 0, clear);
     // one instant jump: a smooth scroll would still be under way when the position is read
     window.scrollTo({ top: window.scrollY + target.getBoundingClientRect().top - margin, behavior: "instant" });
-  }
-
-  function slice() {
-    if (slicing) return;
-    slicing = true;
-    idle(showSlice, { timeout: 2000 });
-  }
-
-  function showAllBlocks() {
-    generation += 1;
-    moved = false;
-    document.documentElement.removeAttribute("data-laid-out");
-    queue = Array.prototype.filter.call(document.querySelectorAll(BLOCKS), function (block) {
-      return !block.classList.contains(SHOWN);
-    });
-    slice();
   }
 
   function fold(text) {
@@ -173,11 +147,18 @@
     document.body.appendChild(script);
   }
 
+  // The root element gets data-reader-ready once all this is done for the page (the browser tests
+  // wait for it).
+  var generation = 0;
   function onPage() {
-    showAllBlocks();
+    generation += 1;
+    moved = false;
+    countCodeLines();
     markScrollableFormulas();
     highlightFoldedTerms();
     loadStepper();
+    landOnTarget();
+    document.documentElement.setAttribute("data-reader-ready", String(generation));
   }
 
   var pending = null;
