@@ -179,8 +179,12 @@ def _local_modules(snippets_dir, snippet):
     found = set()
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if path and os.path.abspath(path).startswith(root):
-            found.add(os.path.relpath(os.path.abspath(path), snippets_dir))
+        if not path:
+            continue
+        if not os.path.isabs(path) or ".." in path:  # normalising thousands of torch paths costs ~10 ms a run
+            path = os.path.abspath(path)
+        if path.startswith(root):
+            found.add(os.path.relpath(path, snippets_dir))
     found.discard(os.path.relpath(os.path.abspath(snippet), snippets_dir))
     return sorted(found)
 
