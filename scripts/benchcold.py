@@ -2,9 +2,10 @@
 
 Issue 16's third target: a cold build (empty _build/: every snippet runs; every formula, page and
 notebook is made) takes <= 0.6x the baseline's on the same machine. Both builds are of this
-checkout's content (docs/, snippets/, mkdocs.yml); only the engine differs: this checkout's
-scripts/execdocs against the one at --baseline (`git archive`), each put first on PYTHONPATH in its
-own copy of the project. Builds are interleaved, --repeat each, and the fastest of each counts. A
+checkout's content (docs/, the snippets, mkdocs.yml); only the engine differs: this checkout's
+scripts/execdocs and snippets/sitekit against those at --baseline (`git archive`), each put first on
+PYTHONPATH in its own copy of the project. sitekit lives beside the snippets but is the engine's
+half inside them: what a snippet calls to hand its values and figures to the runner. Builds are interleaved, --repeat each, and the fastest of each counts. A
 baseline engine that cannot build today's content (an option it does not know, say) is reported,
 not measured. Also part 9 of scripts/benchmark.py.
 
@@ -26,13 +27,17 @@ BASELINE = "fecfdb2"  # main before the cold-build work of 07/12/2026
 TARGET = 0.6
 
 
+ENGINE = ("scripts/execdocs", "snippets/sitekit")
+
+
 def engine_copy(folder, revision=None):
-    """A copy of the project whose scripts/execdocs is the one at revision (None: this checkout's)."""
+    """A copy of the project whose engine (ENGINE) is the one at revision (None: this checkout's)."""
     project = copy_project(ROOT, folder)
     if revision:
-        shutil.rmtree(os.path.join(project, "scripts", "execdocs"))
+        for part in ENGINE:
+            shutil.rmtree(os.path.join(project, *part.split("/")))
         archive = subprocess.run(
-            ["git", "archive", revision, "scripts/execdocs"], cwd=ROOT, capture_output=True, check=True
+            ["git", "archive", revision, *ENGINE], cwd=ROOT, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", project], input=archive, check=True)
     return project
