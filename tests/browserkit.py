@@ -86,12 +86,15 @@ class Recorder:
 NAVIGATION_TIMEOUT_MS = 120_000
 
 
-def new_context(browser, viewport="desktop", scheme="light", javascript=True):
+def new_context(browser, viewport="desktop", scheme="light", javascript=True, touch=False):
+    """touch: a phone's touch screen (no hovering pointer: the media query (hover) is false)."""
     context = browser.new_context(
         viewport=VIEWPORTS[viewport],
         color_scheme=scheme,
         java_script_enabled=javascript,
         service_workers="block",
+        is_mobile=touch,
+        has_touch=touch,
     )
     # Playwright's 30 s is too short for the print page (110,000 elements) on a 2-core machine that is
     # busy with other work (seen at load 10); a slower load is not what these tests are about

@@ -217,3 +217,27 @@ def test_every_figure_has_its_size_before_it_loads(browser, served, site):
     for box in boxes:
         assert box["h"] > 20, box  # laid out at its own height, not collapsed to nothing
         assert abs(box["w"] / box["h"] - box["attr"]) < 0.05 * box["attr"], box
+
+
+def test_wide_code_is_reachable_by_keyboard_on_a_touch_screen(browser, served):
+    """A phone has no hovering pointer, yet its reader may have a keyboard or switch access: every
+    code block wider than the screen is in the tab order there too, so the arrow keys can scroll
+    it (axe: scrollable-region-focusable)."""
+    context, _ = browserkit.new_context(browser, viewport="phone", touch=True)
+    for path in ("lan-truyen-nguoc/", "vong-lap-huan-luyen/", "loi-thuong-gap/"):
+        page = browserkit.open_page(context, served + path)
+        assert not page.evaluate("matchMedia('(hover)').matches")
+        code = page.evaluate(
+            """() => [...document.querySelectorAll(".md-typeset pre > code")]
+                .filter(code => code.scrollWidth > code.clientWidth + 1)
+                .map(code => code.getAttribute("tabindex"))"""
+        )
+        assert code and all(tabindex == "0" for tabindex in code), (path, code)
+        page.add_script_tag(path=browserkit.AXE)
+        unreachable = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: "rule", values: ["scrollable-region-focusable"]}}))
+                .violations.flatMap(v => v.nodes.map(n => n.target.join(" ")))"""
+        )
+        assert not unreachable, (path, unreachable)
+        page.close()
+    context.close()

@@ -7,10 +7,10 @@
   // notebook pages (mkdocs-jupyter) scroll their code cells the same way, and a wide table scrolls
   // in the box Material wraps it in
   var BOXES = ".math-display, .highlight-ipynb, .md-typeset__scrollwrap, .md-typeset table:not([class])";
-  // Material makes a wide code block focusable itself (with a pointer that hovers, as here), but
-  // only once the block comes into view (feature content.lazy, mkdocs.yml): until then, here
+  // Material makes a wide code block focusable itself, but only with a pointer that hovers and only
+  // once the block comes into view (feature content.lazy, mkdocs.yml). A touch screen has no hover,
+  // yet its reader may have a keyboard or switch access: here, every wide code block, everywhere.
   var CODE = ".md-typeset pre:not(.mermaid) > code";
-  var HOVER = window.matchMedia && window.matchMedia("(hover)").matches;
   // the blocks reader.css leaves to the browser to lay out only when they come near the screen
   // (content-visibility: auto): not the first eleven nor the last nine children of the text (see
   // reader.css). A box inside such a block is measured once the browser lays the block out.
@@ -34,7 +34,7 @@
     var wide = boxes.map(function (box) { return box.scrollWidth > box.clientWidth + 1; });
     boxes.forEach(function (box, i) {
       if (box.matches(CODE)) {
-        if (wide[i] && HOVER) box.setAttribute("tabindex", "0");
+        if (wide[i]) box.setAttribute("tabindex", "0");
         else box.removeAttribute("tabindex");
         return;
       }
@@ -71,6 +71,17 @@
     Array.prototype.push.apply(boxes, block.querySelectorAll(BOXES + ", " + CODE));
     if (boxes.length) markScrollableFormulas(boxes);
   }, true);
+
+  // On a touch screen Material takes the attribute away again as it sets up a code block (when the
+  // block comes into view, and on each resize): a wide block gets it back.
+  if (window.matchMedia && !window.matchMedia("(hover)").matches && window.MutationObserver) {
+    new MutationObserver(function (records) {
+      var lost = records.map(function (record) { return record.target; }).filter(function (el) {
+        return el.matches(CODE) && !el.hasAttribute("tabindex");
+      });
+      if (lost.length) markScrollableFormulas(lost);
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["tabindex"] });
+  }
 
   // A link to a section: the browser keeps the section in place while the blocks around it are laid
   // out (scroll anchoring); here it is only kept clear of the sticky header, unless the reader has
