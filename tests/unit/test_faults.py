@@ -233,6 +233,59 @@ def test_worker_that_never_reads_a_job_fails_it(project, tmp_path):
     assert sorted(os.listdir(out_dir)) == []  # the job's own files are cleaned up
 
 
+def _until(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_build_starts_the_worker_before_its_checks_only_when_a_snippet_will_run(project):
+    """The plugin calls warm_up_if_stale before it checks the pages: the worker imports torch
+    meanwhile, and the run takes that worker. With every snippet in the cache nothing starts."""
+
+    def scenario():
+        project("a", 'print("a ran")\n')
+        found = {}
+        worker = forkserver.WarmWorker(command=python_command(REAL_LIGHT))
+        try:
+            runner = Runner(project.root, jobs=2, log=lambda line: None, warm_worker=True, worker=worker)
+            runner.warm_up_if_stale()  # returns at once: the start is in a thread
+            found["started"] = _until(lambda: worker.server is not None, 30)
+            early = worker.server
+            runner.run()
+            found["same worker"] = worker.server is early
+        finally:
+            worker.abort()
+        idle = forkserver.WarmWorker(command=python_command(REAL_LIGHT))
+        Runner(project.root, log=lambda line: None, warm_worker=True, worker=idle).warm_up_if_stale()
+        time.sleep(1)
+        found["nothing to run, nothing started"] = idle.server is None and idle.starting is None
+        return found
+
+    assert bounded(scenario, 60) == {"started": True, "same worker": True, "nothing to run, nothing started": True}
+
+
+def test_a_build_that_stops_early_does_not_wait_for_the_worker_to_start(project):
+    """A build that fails its page checks closes the worker while torch is still importing: the
+    start under way ends at once, not when the import is done (or its 120 s deadline)."""
+
+    def scenario():
+        project("a", 'print("a ran")\n')
+        worker = forkserver.WarmWorker(command=python_command("import time\ntime.sleep(1000)\n"))
+        Runner(project.root, log=lambda line: None, warm_worker=True, worker=worker).warm_up_if_stale()
+        assert _until(lambda: worker.starting is not None, 30), "no start under way"
+        starting = worker.starting
+        started = time.monotonic()
+        worker.close()
+        return time.monotonic() - started, starting.poll() is not None, worker.server
+
+    seconds, ended, server = bounded(scenario, 60)
+    assert seconds < 5 and ended and server is None
+
+
 # --- 2. KaTeX's node ------------------------------------------------------------------------
 
 

@@ -162,11 +162,14 @@ class ExecDocsPlugin(BasePlugin[ExecDocsConfig]):
             theme_dirs = [d for d in config.theme.dirs if d.startswith(self.root + os.sep)]
             folders = [config.docs_dir, self.snippets_dir, os.path.join(self.root, "includes"), *theme_dirs]
             self.preview.start_build(folders, [config.config_file_path, *config.watch])
+        runner = self._runner() if self.config.run_snippets else None
+        if runner is not None:  # torch imports in the worker while the pages are checked
+            runner.warm_up_if_stale()
         spellings = self.terminology.spelling
         _stop_on(sitechecks.source_errors(self.root, config, store=self.stores.text_checks, spellings=spellings))
-        if self.config.run_snippets:
+        if runner is not None:
             try:
-                self._runner().run()
+                runner.run()
             except SnippetFailure as failure:
                 _fail(f"a snippet failed, so the site was not built:\n\n{failure}")
         _stop_on(

@@ -39,9 +39,12 @@ class ForkServer:
     each of their snippets is reported as failed, by name, with a WorkerError saying why.
     command: how to start the worker (tests give another one to plant a faulty worker)."""
 
-    def __init__(self, env, start_timeout=120, command=SERVER):
+    def __init__(self, env, start_timeout=120, command=SERVER, on_spawn=None):
+        """on_spawn(proc): called with the worker's process as soon as it exists."""
         self.env = dict(env)
         self.proc = subprocess.Popen(list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
+        if on_spawn is not None:
+            on_spawn(self.proc)
         self.lock = threading.Lock()  # guards waiting, next_id, broken
         self.write_lock = threading.Lock()  # one request on the pipe at a time
         self.waiting = {}  # request id -> _Slot
@@ -270,10 +273,12 @@ class WarmWorker:
         self.start_timeout = start_timeout
         self.lock = threading.Lock()
         self.server = None
+        self.starting = None  # the process of a start under way, which close() and abort() end
 
     def get(self, env, preload=()):
         """preload: modules the new worker also imports once (snippetfiles.preloads_for); a running
-        worker without them still serves: its children import them themselves."""
+        worker without them still serves: its children import them themselves. A start under way
+        in another thread is waited for."""
         with self.lock:
             server = self.server
             if server is not None and (not server.alive() or not server.serves(env)):
@@ -281,17 +286,32 @@ class WarmWorker:
                 server = None
             if server is None:
                 command = list(self.command) + (["--preload", ",".join(preload)] if preload else [])
-                server = ForkServer(env, self.start_timeout, command)
+                try:
+                    server = ForkServer(env, self.start_timeout, command, on_spawn=self._spawned)
+                finally:
+                    self.starting = None
                 self.server = server
             return server
 
+    def _spawned(self, proc):
+        self.starting = proc
+
+    def _end_start(self):
+        # a worker still importing torch for a thread (Runner.warm_up_if_stale) is ended, so that a
+        # build that stops early does not wait for the import: that thread's get() then fails at once
+        proc = self.starting
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
     def close(self):
+        self._end_start()
         with self.lock:
             server, self.server = self.server, None
         if server is not None:
             server.close()
 
     def abort(self):
+        self._end_start()
         with self.lock:
             server, self.server = self.server, None
         if server is not None:

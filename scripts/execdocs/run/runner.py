@@ -133,18 +133,11 @@ class Runner:
         if unknown:
             raise SnippetFailure(f"no such snippet: {', '.join(unknown)} (in {self.snippets_dir})")
         self._remove_orphans(everything)
-        runner_hash = cache_mod.runner_fingerprint(CHILD_VARIABLES)
-        todo, report = [], {}
-        for name in names:
-            path = os.path.join(self.snippets_dir, name + ".py")
-            device = self._device_for(path)
-            key = cache_mod.snippet_key(path, device, runner_hash)
-            hit = None if force else self.cache.lookup(name, key)
-            if hit:
-                sync_dir(hit, os.path.join(self.out_root, name))
-                report[name] = SnippetRun(status="cached", device=device, **self._run_info(hit))
-            else:
-                todo.append((name, path, device, key))
+        todo, hits = self._plan(names, force)
+        report = {}
+        for name, (hit, device) in hits.items():
+            sync_dir(hit, os.path.join(self.out_root, name))
+            report[name] = SnippetRun(status="cached", device=device, **self._run_info(hit))
         if todo and self.on_todo is not None:
             self.on_todo([name for name, *_ in todo])
         workers = max(1, min(self.jobs, len(todo) or 1))
@@ -175,6 +168,42 @@ class Runner:
         if failures:
             raise SnippetFailure("\n\n".join(failures))
         return report
+
+    def _plan(self, names, force=False):
+        """(todo, hits): (name, path, device, key) of each snippet to run, in the order of names,
+        and {name: (its stored run's folder, device)} for the others."""
+        runner_hash = cache_mod.runner_fingerprint(CHILD_VARIABLES)
+        todo, hits = [], {}
+        for name in names:
+            path = os.path.join(self.snippets_dir, name + ".py")
+            device = self._device_for(path)
+            key = cache_mod.snippet_key(path, device, runner_hash)
+            hit = None if force else self.cache.lookup(name, key)
+            if hit:
+                hits[name] = (hit, device)
+            else:
+                todo.append((name, path, device, key))
+        return todo, hits
+
+    def warm_up_if_stale(self):
+        """When a run now would run some snippet, start the caller's warm worker in a thread and
+        return at once: torch imports while the build does its other work, and the run takes the
+        worker when it is ready (WarmWorker.get waits for a start under way)."""
+        if not self.warm_worker or self.worker is None:
+            return
+        try:
+            todo, _ = self._plan(discover(self.snippets_dir))
+        except (OSError, ValueError):  # an unreadable snippet: the page checks that follow name it
+            return
+        if todo:
+            preload = preloads_for([path for _, path, _, _ in todo], self.snippets_dir)
+            threading.Thread(target=self._start_worker, args=(preload,), daemon=True).start()
+
+    def _start_worker(self, preload):
+        try:
+            self.worker.get(self._child_env(), preload)
+        except (OSError, RuntimeError, ValueError):
+            pass  # the run tries again and, if that fails too, says why and uses fresh processes
 
     def _device_for(self, path):
         wanted = directives(path).get("device")
