@@ -21,7 +21,7 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
      for each k of --scale-factors; cold, no-change and one-edit builds, their growth against the
      number of pages, and two shards merged against one build at the largest k
   9. cold builds of this site by this engine against the engine at --cold-baseline (scripts/benchcold.py:
-     same content, only scripts/execdocs differs), interleaved
+     same content, only the engine, scripts/execdocs and snippets/sitekit, differs), interleaved
 
 Options: --repeat N (no-change builds are repeated, the fastest is kept), --skip LIST (any of
 sequential, jupyter, notebooks-only, weight, serve, lighthouse, scale, cold), --lighthouse-runs N (the worst
