@@ -5,9 +5,10 @@ notebook is made) takes <= 0.6x the baseline's on the same machine. Both builds 
 checkout's content (docs/, the snippets, mkdocs.yml); only the engine differs: this checkout's
 scripts/execdocs and snippets/sitekit against those at --baseline (`git archive`), each put first on
 PYTHONPATH in its own copy of the project. sitekit lives beside the snippets but is the engine's
-half inside them: what a snippet calls to hand its values and figures to the runner. Builds are interleaved, --repeat each, and the fastest of each counts. A
-baseline engine that cannot build today's content (an option it does not know, say) is reported,
-not measured. Also part 9 of scripts/benchmark.py.
+half inside them: what a snippet calls to hand its values and figures to the runner. Builds are
+interleaved, --repeat each, and the fastest of each counts; each pair's ratio is printed beside it,
+to show how far one noisy pair strays. A baseline engine that cannot build today's content (an
+option it does not know, say) is reported, not measured. Also part 9 of scripts/benchmark.py.
 
 The issue's own figure (16 s, when it was filed) was of a site of 36 snippets; today's has 89 and options
 that engine does not know, so the default baseline is the engine this round of work started from.
@@ -25,8 +26,6 @@ from localsite import copy_project
 
 BASELINE = "fecfdb2"  # main before the cold-build work of 07/12/2026
 TARGET = 0.6
-
-
 ENGINE = ("scripts/execdocs", "snippets/sitekit")
 
 
@@ -76,7 +75,6 @@ def measure_cold(workspace, baseline, repeat, figures):
             times[name].append((seconds, stage))
     (ours, our_stage), (theirs, their_stage) = min(times["now"]), min(times["baseline"])
     ratio = ours / theirs
-    # each build against the one just before it: how far one noisy pair can stray from the rule's figure
     pairwise = sorted(now[0] / base[0] for now, base in zip(times["now"], times["baseline"]))
     figures.update(cold_now_s=ours, cold_now_stage_s=our_stage, cold_baseline_s=theirs)
     figures.update(cold_baseline_stage_s=their_stage, cold_ratio=ratio, cold_baseline=baseline)

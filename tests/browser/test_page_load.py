@@ -132,7 +132,6 @@ def test_font_files_that_come_late_move_nothing(browser, site):
 # A long page is laid out only near the screen (reader.css): the blocks below the first screen are
 # skipped (content-visibility) until they come near it.
 LONG_PAGES = ("lan-truyen-nguoc/", "loi-thuong-gap/", "phong-van/", "toi-uu/")
-SKIPPED_BLOCKS, SCROLL_THROUGH = browserkit.SKIPPED_BLOCKS, browserkit.SCROLL_THROUGH
 # where every element of the page text is, relative to the article, with a style forced on the blocks
 GEOMETRY = """([blocks, style]) => {
     const sheet = document.createElement("style");
@@ -155,7 +154,7 @@ def test_a_block_looks_the_same_skipped_or_shown(browser, served):
     page = context.new_page()
     for path in LONG_PAGES:
         page.goto(served + path, wait_until="load")
-        blocks = page.evaluate(SKIPPED_BLOCKS)
+        blocks = page.evaluate(browserkit.SKIPPED_BLOCKS)
         assert blocks and "p" in blocks, "reader.css skips no block"
         # once with everything laid out, so that every web font the page uses has arrived
         page.evaluate(GEOMETRY, [blocks, "content-visibility: visible !important"])
@@ -175,18 +174,11 @@ def test_a_block_looks_the_same_skipped_or_shown(browser, served):
 BLOCK_STATES = """blocks => [...document.querySelectorAll(blocks)].map(b => [
     !(b.firstElementChild || b).checkVisibility({contentVisibilityAuto: true}), b.getBoundingClientRect().height,
     b.tagName === "PRE"])"""
-# every box wider than its width (a block laid out for the measure), and whether reader.js made it
-# reachable by keyboard (Material does it for a code block as it comes into view)
-WIDE_BOXES = """blocks => {
-    const sheet = document.createElement("style");
-    sheet.textContent = blocks + " { content-visibility: visible !important; }";
-    document.head.append(sheet);
-    const boxes = [...document.querySelectorAll(".md-typeset .math-display")]
-        .filter(box => box.scrollWidth > box.clientWidth + 1)
-        .map(box => [box.closest(blocks) !== null, box.tabIndex === 0 && box.getAttribute("role") === "region"]);
-    sheet.remove();
-    return boxes;
-}"""
+# every formula wider than its box (measured once every block is shown): whether it is in a skippable
+# block, and whether reader.js made it reachable by keyboard
+WIDE_BOXES = """blocks => [...document.querySelectorAll(".md-typeset .math-display")]
+    .filter(box => box.scrollWidth > box.clientWidth + 1)
+    .map(box => [box.closest(blocks) !== null, box.tabIndex === 0 && box.getAttribute("role") === "region"])"""
 
 
 def test_blocks_far_below_are_left_to_the_browser_and_keep_their_height_once_shown(browser, served):
@@ -200,10 +192,10 @@ def test_blocks_far_below_are_left_to_the_browser_and_keep_their_height_once_sho
         page.goto(served + path, wait_until="load")
         browserkit.ready(page)
         page.wait_for_timeout(1000)
-        blocks = page.evaluate(SKIPPED_BLOCKS)
+        blocks = page.evaluate(browserkit.SKIPPED_BLOCKS)
         before = page.evaluate(BLOCK_STATES, blocks)
         assert sum(skipped for skipped, *_ in before) > 20, f"{path}: the blocks below were laid out without a reader"
-        assert page.evaluate(SCROLL_THROUGH, blocks) > 5
+        assert page.evaluate(browserkit.SCROLL_THROUGH, blocks) > 5
         after = page.evaluate(BLOCK_STATES, blocks)
         assert sum(skipped for skipped, *_ in after) > 20, f"{path}: the blocks far from the screen stay laid out"
         browserkit.show_every_block(page, blocks)
@@ -233,7 +225,7 @@ def test_axe_finds_no_contrast_problem_while_blocks_are_skipped(browser, served)
     page = context.new_page()
     page.goto(served + "loi-thuong-gap/", wait_until="load")
     browserkit.ready(page)
-    blocks = page.evaluate(SKIPPED_BLOCKS)
+    blocks = page.evaluate(browserkit.SKIPPED_BLOCKS)
     skipped = page.evaluate(BLOCK_STATES, blocks)
     assert sum(s and pre for s, _, pre in skipped) > 10, "no skipped code block: nothing was tested"
     page.add_script_tag(path=browserkit.AXE)
@@ -251,7 +243,7 @@ def test_paper_shows_every_block(browser, served):
     context, _ = browserkit.new_context(browser, viewport="phone", javascript=False)
     page = context.new_page()
     page.goto(served + LONG_PAGES[0], wait_until="load")
-    blocks = page.evaluate(SKIPPED_BLOCKS)
+    blocks = page.evaluate(browserkit.SKIPPED_BLOCKS)
     skipped = "blocks => [...document.querySelectorAll(blocks)].filter(b => getComputedStyle(b).contentVisibility !== 'visible').length"
     on_screen = page.evaluate(skipped, blocks)
     page.emulate_media(media="print")
@@ -295,8 +287,8 @@ def test_long_pages_do_not_move_as_they_load_or_as_a_reader_scrolls_through(brow
         browserkit.ready(page)
         page.wait_for_timeout(500)
         loaded = page.evaluate("window.__shift")
-        blocks = page.evaluate(SKIPPED_BLOCKS)
-        page.evaluate(SCROLL_THROUGH, blocks)
+        blocks = page.evaluate(browserkit.SKIPPED_BLOCKS)
+        page.evaluate(browserkit.SCROLL_THROUGH, blocks)
         shifts[path] = [loaded] + page.evaluate("[window.__shift, window.__moved]")
     context.close()
     assert all(loaded < 0.05 and total < 0.05 for loaded, total, _ in shifts.values()), shifts
