@@ -86,13 +86,30 @@ def test_search_index_comes_at_once_for_highlighted_words(browser, served):
     assert not record.console_errors and not record.failed and not record.foreign
 
 
-def test_text_barely_moves_when_the_fonts_arrive(browser, served):
+# Loads of the page, of which the calmest counts. A script or style that moves the text moves it on
+# every load; a machine busy with other tests can hold the page's main thread up for seconds, and
+# stretch font-display: optional's short block period (execdocs.render.fonts), so that a font file
+# arriving in that time is put in use and a line wraps anew (0.186, once in a fresh-clone run).
+LOADS = 3
+
+
+def _load_shift(browser, url):
     context, page = _slow_phone(browser)
-    page.goto(served + PAGE, wait_until="load")
+    page.goto(url, wait_until="load")
     page.wait_for_timeout(2000)
     shift, moved = page.evaluate("[window.__shift, window.__moved]")
     context.close()
-    assert shift < 0.05, f"layout shift {shift:.3f} while {PAGE} loads (Lighthouse's target: CLS < 0.05): {moved}"
+    return shift, moved
+
+
+def test_text_barely_moves_when_the_fonts_arrive(browser, served):
+    loads = []
+    while len(loads) < LOADS and (not loads or loads[-1][0] >= 0.05):
+        loads.append(_load_shift(browser, served + PAGE))
+    shift = min(shift for shift, _ in loads)
+    assert shift < 0.05, (
+        f"layout shift on each of {len(loads)} loads of {PAGE} (Lighthouse's target: CLS < 0.05): {loads}"
+    )
 
 
 # Every text font file 8 s late but the body text's Vietnamese letters: the page is drawn with
