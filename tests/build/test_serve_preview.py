@@ -112,7 +112,10 @@ def test_an_edit_is_served_before_the_full_build_which_still_runs(serving):
         fh.write("\n# %%".join(cells))
     serving.wait(lambda: serving.builds() > done, "the full build after the snippet edit")
     log = serving.text()
-    assert re.search(r"preview: [^\n]*gradient\.md", log.split("Reloading browsers")[-2])
+    before_the_build = log.split("Reloading browsers")[-2]
+    assert re.search(r"preview: [^\n]*gradient\.md", before_the_build)
+    # the preview ran the edited snippet alone, not a plan of every snippet
+    assert "snippets: 1 ran, 0 from cache" in before_the_build.split("preview:")[0]
     assert "Aborted" not in log
 
     # a new page: no preview, the full build alone (and it warns: the page is not in the nav)
