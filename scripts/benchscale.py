@@ -29,7 +29,9 @@ import resource
 import shutil
 import sys
 import tempfile
+import time
 
+import benchserve
 import synthsite
 from benchkit import ENV, ROOT, STAGE_LINE, build, finish, say, target, timed
 from localsite import PROJECT_LEFT_OUT, copy_project, site_pages
@@ -96,6 +98,26 @@ def measure_factor(workspace, k, repeat, edits, really_cold, before_edits=None):
         f"the snippet itself {row['onedit_snippet_s']:.2f} s)"
     )
     return row, project
+
+
+def measure_serve_edit(project, k, edits):
+    """Under `mkdocs serve` at factor k: from saving an edited synthetic snippet to its page showing
+    the new value (the preview renders the pages that use it; the full build follows). Returns
+    [(seconds to visible, the snippet's own run time)], one per edit."""
+    name, page = synthsite.snippet_name(0), synthsite.page_file(0)[:-3] + "/"
+    say(f"  under `mkdocs serve`: {edits} edits of snippets/{name}.py, until {page} shows the value ...")
+    trials = []
+    with benchserve.served(project, page) as (url, log_path):
+        for offset in range(100, 100 + edits):  # values no earlier build of this copy has shown
+            done = benchserve.builds_done(log_path)
+            saved = time.perf_counter()
+            synthsite.edit_snippet(project, 0, offset)
+            visible = benchserve.wait_for(url, synthsite.printed_sum(0, offset), saved, "value")
+            benchserve.settle(log_path, done)
+            trials.append((visible, snippet_seconds(project, name)))
+    synthsite.edit_snippet(project, 0, 0)
+    say("  " + ", ".join(f"{seconds:.2f} s (the snippet {own:.2f} s)" for seconds, own in trials))
+    return trials
 
 
 # --- shard/merge ---------------------------------------------------------------------------------
@@ -191,7 +213,8 @@ def report(rows, figures):
             f"{1000 * r['onedit_s'] / r['pages']:9.1f}"
         )
         for key, value in r.items():
-            figures[f"scale_k{r['k']}_{key}"] = value
+            if key != "serve_edits":
+                figures[f"scale_k{r['k']}_{key}"] = value
     if len(rows) >= 2:
         small, large = rows[0], rows[-1]
         page_ratio = large["pages"] / small["pages"]
@@ -212,6 +235,19 @@ def report(rows, figures):
         f"{large['onedit_snippet_s']:.2f} s; the rest of the stage is starting the worker): the build around "
         f"it {large['onedit_s'] - large['onedit_stage_s']:.2f} s",
     )
+    if large.get("serve_edits"):
+        seconds, own = max(large["serve_edits"])
+        figures[f"scale_k{large['k']}_serve_edit_s"], figures[f"scale_k{large['k']}_serve_edit_snippet_s"] = (
+            seconds,
+            own,
+        )
+        target(
+            f"one edit at {large['k']}x under `mkdocs serve`: its page shows it within 2 s + the snippet's run time",
+            seconds <= 2 + own,
+            f"{seconds:.2f} s, the slowest of {len(large['serve_edits'])} (the snippet {own:.2f} s; each: "
+            + ", ".join(f"{t:.2f}" for t, _ in large["serve_edits"])
+            + " s); the full build follows",
+        )
 
 
 def check_shards(workspace, project, k, really_cold):
@@ -231,7 +267,7 @@ def check_shards(workspace, project, k, really_cold):
     return times
 
 
-def measure_scale(factors, repeat, edits, figures, really_cold=False, shards=True, keep=False):
+def measure_scale(factors, repeat, edits, figures, really_cold=False, shards=True, keep=False, serve=True):
     """Measure each factor; at the largest, the shard/merge check runs after the no-change builds
     (the site as first built is the one-machine reference), before the edits."""
     workspace = tempfile.mkdtemp(prefix="docs-benchscale-")
@@ -246,7 +282,9 @@ def measure_scale(factors, repeat, edits, figures, really_cold=False, shards=Tru
                     for step, seconds in times.items():
                         figures[f"scale_shard_{step.replace(' ', '_').replace('/', 'of')}_s"] = seconds
 
-            row, _ = measure_factor(workspace, k, repeat, edits, really_cold, before_edits=hook)
+            row, project = measure_factor(workspace, k, repeat, edits, really_cold, before_edits=hook)
+            if serve and k == factors[-1]:
+                row["serve_edits"] = measure_serve_edit(project, k, edits)
             rows.append(row)
         report(rows, figures)
     finally:
@@ -264,12 +302,15 @@ def main(argv=None):
     parser.add_argument("--edits", type=int, default=3, help="one-edit builds per k (the fastest counts)")
     parser.add_argument("--really-cold", action="store_true", help="cold builds run the project's own snippets too")
     parser.add_argument("--no-shards", action="store_true", help="skip the shard/merge check")
+    parser.add_argument("--no-serve", action="store_true", help="skip the one-edit measurement under mkdocs serve")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     factors = sorted(int(k) for k in args.scale_factors.split(","))
     figures = {}
-    measure_scale(factors, args.repeat, args.edits, figures, args.really_cold, not args.no_shards, args.keep)
+    measure_scale(
+        factors, args.repeat, args.edits, figures, args.really_cold, not args.no_shards, args.keep, not args.no_serve
+    )
     return finish(figures, args.json)
 
 

@@ -1,6 +1,7 @@
 """Benchmark part 4: under `mkdocs serve`, an edited page's prose and then an edited snippet, each
 from the save until the served page shows it (repeated; the slowest of the repeats counts)."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -91,14 +92,11 @@ def edit_prose(project, page, marker):
     return saved
 
 
-def measure_serve(project, figures, repeats=3):
-    choice = pick_edit(project)
-    if choice is None:
-        say("no page includes a cell's output: the serve measurement is skipped")
-        return
-    page, snippet, cell = choice
+@contextlib.contextmanager
+def served(project, page_path):
+    """`mkdocs serve` in project, once its first build is served and its warm worker is up: yields
+    (the URL of page_path, e.g. "gradient/", the path of the server's log); stopped on leaving."""
     port = free_port()
-    say(f"`mkdocs serve` on port {port}; editing docs/{page}, then snippets/{snippet}.py ...")
     log_path = os.path.join(project, "serve.log")
     log = open(log_path, "w")
     serve = subprocess.Popen(
@@ -110,19 +108,37 @@ def measure_serve(project, figures, repeats=3):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 600  # the first build of a 10x site on a busy machine
         url = None
         while url is None or fetch(url) is None:
             with open(log_path, encoding="utf-8", errors="replace") as fh:
                 text = fh.read()
             serving = SERVING.search(text) if WORKER_READY in text else None
             if serving:  # the address includes site_url's path
-                url = serving.group(1) + ("" if page == "index.md" else page[:-3] + "/")
+                url = serving.group(1) + page_path
             if time.monotonic() > deadline or serve.poll() is not None:
-                raise SystemExit("mkdocs serve did not come up; see serve.log in the --keep folder")
+                raise SystemExit(f"mkdocs serve did not come up; see {log_path}")
             time.sleep(0.2)
-        prose, edits = [], []
         time.sleep(1.0)  # let the watcher settle after the first build
+        yield url, log_path
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+        log.close()
+
+
+def measure_serve(project, figures, repeats=3):
+    choice = pick_edit(project)
+    if choice is None:
+        say("no page includes a cell's output: the serve measurement is skipped")
+        return
+    page, snippet, cell = choice
+    say(f"`mkdocs serve`; editing docs/{page}, then snippets/{snippet}.py ...")
+    with served(project, "" if page == "index.md" else page[:-3] + "/") as (url, log_path):
+        prose, edits = [], []
         for _ in range(repeats):
             done = builds_done(log_path)
             marker = f"benchmark-prose-{time.time_ns()}"
@@ -140,13 +156,6 @@ def measure_serve(project, figures, repeats=3):
             settle(log_path, done)
         figures["prose_visible_s"] = max(prose)
         figures["edit_visible_s"] = max(edits)
-    finally:
-        os.killpg(serve.pid, signal.SIGTERM)
-        try:
-            serve.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(serve.pid, signal.SIGKILL)
-        log.close()
     report = _load_json(os.path.join(project, "_build", "report.json"))
     own = report["snippets"][snippet].get("seconds", 0.0)
     figures["edit_snippet_run_s"] = own

@@ -9,6 +9,7 @@ notebooks, search, the print page. Page i uses snippet i % snippets, so every sn
 The text is deterministic: the same arguments give the same files.
 """
 
+import math
 import os
 import random
 import unicodedata
@@ -156,6 +157,13 @@ def edit_snippet(project, j, offset):
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines))
     return name
+
+
+def printed_sum(j, offset):
+    """The first line snippet j prints with its OFFSET at offset: what its pages show after an edit."""
+    n = 8 + j % 9
+    total = math.fsum(math.sin(0.1 * i + j + offset) ** 2 for i in range(n))
+    return f"tổng của {n} số hạng = {total:.6f}"
 
 
 def sizes(k):
