@@ -86,10 +86,12 @@ def test_search_index_comes_at_once_for_highlighted_words(browser, served):
     assert not record.console_errors and not record.failed and not record.foreign
 
 
-# Loads of the page, of which the calmest counts. A script or style that moves the text moves it on
-# every load; a machine busy with other tests can hold the page's main thread up for seconds, and
-# stretch font-display: optional's short block period (execdocs.render.fonts), so that a font file
-# arriving in that time is put in use and a line wraps anew (0.186, once in a fresh-clone run).
+# Loads of the page, of which the calmest counts. A script or style that moves the first screen
+# after the first paint moves it on every load (a 100 px block put above the text: 0.099 each time);
+# a machine busy with other tests can hold the page's main thread up for seconds, and stretch
+# font-display: optional's short block period (execdocs.render.fonts), so that a font file arriving
+# in that time is put in use and a line wraps anew (0.186, once in a fresh-clone run). Fonts that
+# come late are test_font_files_that_come_late_move_nothing's: on localhost they come in time.
 LOADS = 3
 
 
@@ -102,7 +104,7 @@ def _load_shift(browser, url):
     return shift, moved
 
 
-def test_text_barely_moves_when_the_fonts_arrive(browser, served):
+def test_the_first_screen_barely_moves_as_the_page_loads(browser, served):
     loads = []
     while len(loads) < LOADS and (not loads or loads[-1][0] >= 0.05):
         loads.append(_load_shift(browser, served + PAGE))
@@ -297,7 +299,7 @@ def test_long_pages_do_not_move_as_they_load_or_as_a_reader_scrolls_through(brow
     context, page = _slow_phone(browser)
     shifts = {}
     # (quy-tac-chuoi and loi-thuong-gap move by up to 0.05 before and after this change: a late
-    # KaTeX or bold font on their first screen, which test_text_barely_moves_when_the_fonts_arrive
+    # KaTeX or bold font on their first screen, which test_font_files_that_come_late_move_nothing
     # is about)
     for path in ("lan-truyen-nguoc/", "toi-uu/", "phong-van/"):
         page.goto(served + path, wait_until="load")
