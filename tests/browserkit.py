@@ -11,6 +11,8 @@ import re
 import shutil
 import unicodedata
 import urllib.parse
+import warnings
+import weakref
 
 import pytest
 
@@ -112,6 +114,56 @@ def open_page(context, url, laid_out=True, idle=True):
     if laid_out:
         lay_out(page)
     return page
+
+
+# A click waits for its target to keep one place for two frames ("stable"). Once, in CI, a page's
+# frames stopped: the stepper's button was shown and enabled, the page answered every query, but no
+# frame came for 30 s and the click timed out. A browser that draws no frame is not a fault of the
+# site, so such a click is made without the wait for frames, after the checks that do not need
+# frames: the element is shown, enabled and the topmost thing at its centre.
+CLICK_TIMEOUT_MS = 10_000
+NEXT_FRAME_MS = """() => new Promise(done => {
+    const start = performance.now();
+    requestAnimationFrame(() => done(performance.now() - start));
+    setTimeout(() => done(null), 2000);
+})"""
+HIT_AT_CENTRE = """e => {
+    e.scrollIntoView({block: "center", behavior: "instant"});
+    const box = e.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return top !== null && (top === e || e.contains(top));
+}"""
+_pages_without_frames = weakref.WeakSet()
+
+
+def click(locator, **options):
+    """locator.click(**options), which still clicks when the browser has stopped drawing the page's
+    frames (with a warning); any other reason the click cannot be made fails as before."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    page = locator.page
+    if options.get("force"):
+        return locator.click(timeout=CLICK_TIMEOUT_MS, **options)  # no wait for frames to skip
+    if page not in _pages_without_frames:
+        try:
+            return locator.click(timeout=CLICK_TIMEOUT_MS, **options)
+        except PlaywrightTimeoutError:
+            if page.evaluate(NEXT_FRAME_MS) is not None:
+                raise  # frames come: the element itself moves, is covered, hidden or disabled
+            page.bring_to_front()
+            if page.evaluate(NEXT_FRAME_MS) is not None:
+                return locator.click(timeout=CLICK_TIMEOUT_MS, **options)
+            _pages_without_frames.add(page)
+            warnings.warn(
+                f"{page.url}: the browser drew no frame for 2 s; clicks here skip the wait for frames", stacklevel=2
+            )
+    elif page.evaluate(NEXT_FRAME_MS) is not None:
+        _pages_without_frames.discard(page)
+        return locator.click(timeout=CLICK_TIMEOUT_MS, **options)
+    assert locator.is_visible(), f"{locator} is not shown"
+    assert locator.is_enabled(), f"{locator} is disabled"
+    assert locator.evaluate(HIT_AT_CENTRE), f"{locator} is covered by another element at its centre"
+    return locator.click(timeout=CLICK_TIMEOUT_MS, force=True, **options)
 
 
 # The blocks reader.css lets the browser skip until they come near the screen, read from the
@@ -351,7 +403,7 @@ def search(page, query, attempts=2):
 def _search_once(page, query):
     page.keyboard.press("Escape")
     box = page.locator("input.md-search__input")
-    box.click()
+    click(box)
     answered = """() => {
         const meta = document.querySelector(".md-search-result__meta");
         return meta && /\\d|Không/.test(meta.textContent);

@@ -196,14 +196,14 @@ def test_instant_navigation_sets_up_each_widget(browser, served):
     page.wait_for_load_state("networkidle")
     page.evaluate("() => { window.sameDocument = true; }")  # gone if a click loads a new document
     for kind, path in PAGES.items():
-        page.locator(f'.md-nav a[href$="{path}"]').first.click()
+        browserkit.click(page.locator(f'.md-nav a[href$="{path}"]').first)
         page.wait_for_url(f"**/{path}")
         page.wait_for_function("kind => document.querySelector(`[data-lr-live=${kind}]`)", arg=kind)
         found = widget(page, kind)
         assert found.is_visible() and len(drawing(found)) == 3
         assert page.evaluate("() => window.sameDocument === true"), "the click reloaded the page"
     # and back to a page without one: nothing is left over, nothing fails
-    page.locator('.md-nav a[href$="/gradient/"]').first.click()
+    browserkit.click(page.locator('.md-nav a[href$="/gradient/"]').first)
     page.wait_for_url("**/gradient/")
     page.wait_for_function("() => !document.querySelector('[data-lr-live]')")
     assert page.evaluate("() => window.sameDocument === true")

@@ -26,13 +26,13 @@ def test_from_the_disk_a_reader_follows_links_and_sees_formulas_and_figures(brow
     # reader.js sets the page up on Material's document$, which Material itself ends on file://
     # under instant navigation (the copy leaves it out)
     browserkit.ready(page, timeout=30000)
-    page.locator('article a[href="gradient/index.html"]').first.click()
+    browserkit.click(page.locator('article a[href="gradient/index.html"]').first)
     # wait for the new page itself: the load state right after a click can still be the old page's
     page.wait_for_url((unzipped / "gradient" / "index.html").as_uri(), wait_until="load")
     assert page.locator("article .katex").count() > 10
     assert browserkit.load_images(page) == []  # every figure of the page loads from the disk
     assert page.evaluate("[...document.images].filter(i => i.naturalWidth > 0).length") >= 2
-    page.locator('article a[href^="../quy-tac-chuoi/index.html"]').first.click()
+    browserkit.click(page.locator('article a[href^="../quy-tac-chuoi/index.html"]').first)
     chapter = (unzipped / "quy-tac-chuoi" / "index.html").as_uri()
     page.wait_for_url(lambda url: url.startswith(chapter), wait_until="load")
     page.wait_for_selector(".stepper[data-ready]", timeout=30000)  # the page's own scripts run from the disk
@@ -53,7 +53,7 @@ def test_from_the_disk_search_finds_pages_typed_without_diacritics(browser, unzi
     results.first.wait_for(timeout=30000)
     titles = results.all_inner_texts()
     assert any("Lan truyền ngược" in t for t in titles), titles[:3]
-    results.first.locator("a").first.click()
+    browserkit.click(results.first.locator("a").first)
     page.wait_for_url(lambda url: url.startswith(unzipped.as_uri()) and "/gradient/" not in url, wait_until="load")
     assert [e for e in errors if e != chromium_own] == [] and record.foreign == [] and record.failed == []
     context.close()

@@ -64,7 +64,7 @@ def test_search_on_a_phone_starts_from_the_search_icon(browser, served):
     page.goto(served + PAGE, wait_until="load")
     page.wait_for_load_state("networkidle")
     assert not [url for url in asked if INDEX in url]
-    page.locator('label.md-header__button[for="__search"]').click()
+    browserkit.click(page.locator('label.md-header__button[for="__search"]'))
     page.locator("input.md-search__input").press_sequentially("quy tac chuoi", delay=20)
     page.wait_for_function(
         "() => /\\d/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=60000

@@ -96,7 +96,7 @@ def test_search_result_opens_with_words_with_diacritics_highlighted(browser, ser
     context, record = browserkit.new_context(browser)
     page = browserkit.open_page(context, served)
     pages, _ = browserkit.search(page, "lan truyen nguoc")
-    page.locator(".md-search-result__link").first.click()
+    browserkit.click(page.locator(".md-search-result__link").first)
     page.wait_for_function("() => document.querySelectorAll('article mark').length > 0", timeout=10000)
     browserkit.lay_out(page)  # a mark in a block not laid out has no innerText
     marks = page.locator("article mark").all_inner_texts()

@@ -66,13 +66,13 @@ def test_every_step_by_the_buttons(browser, served, outputs, path):
     check_shown(page, box, values, 0)
     assert before.get_attribute("aria-disabled") == "true"
     for index in range(1, last + 1):
-        after.click()
+        browserkit.click(after)
         check_shown(page, box, values, index)
     assert after.get_attribute("aria-disabled") == "true"
     after.click(force=True)  # past the end: nothing moves
     check_shown(page, box, values, last)
     for index in range(last - 1, -1, -1):
-        before.click()
+        browserkit.click(before)
         check_shown(page, box, values, index)
     context.close()
     assert not record.console_errors and not record.failed and not record.foreign
@@ -143,7 +143,7 @@ def test_phone_in_both_schemes(browser, served, outputs, path, scheme):
     box.scroll_into_view_if_needed()
     after = box.get_by_role("button", name="Sau")
     for _ in range(len(values["steps"]) - 1):  # the longest texts come last
-        after.click()
+        browserkit.click(after)
         width = box.evaluate("el => el.getBoundingClientRect().right")
         assert width <= 375
     overflow = browserkit.sideways_overflow(page)
@@ -181,12 +181,12 @@ def test_instant_navigation_sets_the_stepper_up(browser, served):
     page = browserkit.open_page(context, served + "gradient/")
     assert not fetched and page.locator(".stepper").count() == 0
     page.evaluate("() => { window.notReloaded = true; }")
-    page.locator('a[href$="quy-tac-chuoi/"]').first.click()
+    browserkit.click(page.locator('a[href$="quy-tac-chuoi/"]').first)
     page.wait_for_selector(".stepper[data-ready]")
     assert page.evaluate("() => window.notReloaded") and len(fetched) == 1  # instant: no reload
-    page.locator('a[href$="lan-truyen-nguoc/"]').first.click()
+    browserkit.click(page.locator('a[href$="lan-truyen-nguoc/"]').first)
     page.wait_for_selector('.stepper[data-stepper="stepper-two-layer-data"][data-ready]')
-    page.get_by_role("button", name="Sau").click()
+    browserkit.click(page.get_by_role("button", name="Sau"))
     assert page.locator(".stepper__count").inner_text().startswith("Bước 2/")
     assert len(fetched) == 1 and page.evaluate("() => window.notReloaded")
     context.close()
