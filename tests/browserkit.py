@@ -121,7 +121,7 @@ def open_page(context, url, laid_out=True, idle=True):
 # frame came for 30 s and the click timed out. A browser that draws no frame is not a fault of the
 # site, so such a click is made without the wait for frames, after the checks that do not need
 # frames: the element is shown, enabled and the topmost thing at its centre.
-CLICK_TIMEOUT_MS = 10_000
+CLICK_TIMEOUT_MS = 20_000  # Playwright: 30 s; a stall then costs 20 s once per page
 NEXT_FRAME_MS = """() => new Promise(done => {
     const start = performance.now();
     requestAnimationFrame(() => done(performance.now() - start));
