@@ -7,8 +7,9 @@ slower build. Every file is written by `write_if_changed`: to a private temporar
 rename, so a crash or a second build never leaves a half-written file behind.
 
 - `content_key(*parts)`: the key of a result from the bytes or text it depends on.
-- `ResultStore(path)`: {key: JSON value} in one file, one entry a line; it keeps only what the last
-  build used, and rewrites only the entries that changed.
+- `ResultStore(path)`: {key: JSON value} in one file, one entry a line; it keeps what the last
+  build used, serialises only the entries that changed, and adds them to the end of a large file
+  rather than writing it all again.
 - Snippet runs are folders (their figures are files): run/cache.py keeps them under the same
   kind of key, each sealed by one rename.
 """
@@ -141,18 +142,25 @@ def remove_tree(path):
 
 
 FORMAT = '{"execdocs-store": 2}'  # the first line of a store file: one entry a line after it
+APPEND_FROM_CHARS = 4 << 20  # a store file this large gets its changed entries added at its end
 _ABSENT = object()
 
 
 def read_store(path):
     """{key: the entry's JSON text} of a store file; {} if it is missing, of another format or damaged."""
+    return _read_store(path)[0]
+
+
+def _read_store(path):
+    """(read_store's entries, the file's length in characters; 0 where the entries are {})."""
     try:
         with open(path, encoding="utf-8") as fh:
-            lines = fh.read().split("\n")  # only "\n": str.splitlines also splits inside JSON text
+            text = fh.read()
     except (FileNotFoundError, UnicodeDecodeError):
-        return {}
+        return {}, 0
+    lines = text.split("\n")  # only "\n": str.splitlines also splits inside JSON text
     if lines[0] != FORMAT:
-        return {}
+        return {}, 0
     entries = {}
     for line in lines[1:]:
         if not line:
@@ -161,17 +169,20 @@ def read_store(path):
         try:
             key = json.loads(key_text)
         except ValueError:
-            return {}
+            return {}, 0
         if not tab or not isinstance(key, str):
-            return {}
-        entries[key] = value_text
-    return entries
+            return {}, 0
+        entries[key] = value_text  # a later line of a key (added by save) wins
+    return entries, len(text)
 
 
 def store_text(entries):
     """A store file's text from {key: the entry's JSON text}, keys in order."""
-    lines = [FORMAT, *(json.dumps(key, ensure_ascii=False) + "\t" + entries[key] for key in sorted(entries))]
-    return "\n".join(lines) + "\n"
+    return "\n".join([FORMAT, *(_line(key, entries[key]) for key in sorted(entries))]) + "\n"
+
+
+def _line(key, text):
+    return json.dumps(key, ensure_ascii=False) + "\t" + text
 
 
 def entry_text(value):
@@ -182,18 +193,26 @@ class ResultStore:
     """{content key: JSON value} kept in one file between builds.
 
     A build calls `start_build()`, then `get(key)` / `keep(key, value)` for every result it uses,
-    and `save()` once it succeeded: the file then holds exactly what that build used, so it does
-    not grow as pages and snippets change. An unreadable file is an empty store.
+    and `save()` once it succeeded: the file then holds what that build used (and, in a large
+    file, a bounded rest of what earlier builds used; see below), so it does not grow without end
+    as pages and snippets change. An unreadable file is an empty store.
 
     The file holds one entry a line (read_store), each parsed only when a build asks for it, and
     `save()` writes an entry that a build kept as `get` gave it from the text it was read from, so
     saving after an edit serialises only the new entries. A value that `get` returned is the
     store's: a caller that wants another value keeps a new object rather than changing that one.
+
+    A file of APPEND_FROM_CHARS characters or more (the stores of whole pages: tens of MB on a
+    large site) is not serialised again for a few changed entries: a copy of its bytes with the
+    new lines at its end takes its place (one rename, as always; a later line wins over an earlier
+    one of the same key). The lines no build uses any more stay until they outweigh the used
+    ones; the file is then written again with the used entries only, so it stays under about
+    twice what a build uses.
     """
 
     def __init__(self, path):
         self.path = path
-        self.texts = read_store(path)  # key -> the entry's JSON text, as in the file
+        self.texts, self.chars = _read_store(path)  # key -> the entry's JSON text, as in the file
         self.values = {}  # key -> the value parsed from texts, as get returned it
         self.used = {}
 
@@ -227,5 +246,37 @@ class ResultStore:
         ):
             return  # every entry as read: the file holds this build's store already
         texts = {key: self._text(key, value) for key, value in self.used.items()}
-        write_if_changed(self.path, store_text(texts))
-        self.texts, self.values = texts, dict(self.used)
+        self.values = dict(self.used)
+        if self.chars >= APPEND_FROM_CHARS:
+            changed = {key: text for key, text in texts.items() if self.texts.get(key) != text}
+            lines = "".join(_line(key, changed[key]) + "\n" for key in sorted(changed))
+            used = sum(len(json.dumps(key, ensure_ascii=False)) + len(text) + 2 for key, text in texts.items())
+            if self.chars + len(lines) <= 2 * used and (not lines or self._append(lines)):
+                self.texts = {**self.texts, **changed}  # what the file holds now
+                self.chars += len(lines)
+                return
+        text = store_text(texts)
+        write_if_changed(self.path, text)
+        self.texts, self.chars = texts, len(text)
+
+    def _append(self, lines):
+        """The file with `lines` at its end, in one rename; False if it is not a store file any more
+        (another build replaced it with something else, or removed it)."""
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                try:
+                    old = open(self.path, "rb")
+                except FileNotFoundError:
+                    return False
+                with old:
+                    header = old.readline()
+                    if header != (FORMAT + "\n").encode("utf-8"):
+                        return False
+                    out.write(header)
+                    shutil.copyfileobj(old, out, 1 << 20)
+                out.write(lines.encode("utf-8"))
+            os.replace(tmp, self.path)
+            return True
+        finally:
+            remove_quietly(tmp)  # gone already once it is the store

@@ -68,3 +68,74 @@ def test_a_damaged_or_foreign_file_is_an_empty_store(tmp_path):
     path.write_text(text.replace("\t2", "\t{broken"), encoding="utf-8")
     store = ResultStore(str(path))
     assert store.get("a") == 1 and store.get("b") is None  # a damaged entry is a missing one
+
+
+def _pages(n, text="<p>trang</p>"):
+    return {f"k{i}": {"page": i, "html": text * 10} for i in range(n)}
+
+
+def test_a_large_file_gets_the_changed_entries_at_its_end_and_is_rewritten_once_mostly_unused(tmp_path, monkeypatch):
+    monkeypatch.setattr(storemodule, "APPEND_FROM_CHARS", 0)  # every file is "large"
+    path = tmp_path / "s.json"
+    first = ResultStore(str(path))
+    for key, value in _pages(10).items():
+        first.keep(key, value)
+    first.save()
+    written = path.read_bytes()
+    assert written.decode("utf-8") == storemodule.store_text(
+        {k: storemodule.entry_text(v) for k, v in _pages(10).items()}
+    )
+
+    serialised = []
+    original = storemodule.entry_text
+    monkeypatch.setattr(storemodule, "entry_text", lambda value: serialised.append(value) or original(value))
+    store = ResultStore(str(path))
+    store.start_build()
+    for key in _pages(10):
+        store.keep(key, store.get(key) if key != "k1" else {"page": 1, "html": "mới"})
+    store.keep("k10", "new")
+    store.save()
+    assert serialised == [{"page": 1, "html": "mới"}, "new"]
+    after = path.read_bytes()
+    assert after.startswith(written)  # the old bytes, copied, not serialised again
+    assert after[len(written) :].decode("utf-8").count("\n") == 2
+    reread = ResultStore(str(path))
+    assert reread.get("k1") == {"page": 1, "html": "mới"} and reread.get("k10") == "new"
+    assert reread.get("k0") == _pages(1)["k0"]
+
+    reread.start_build()  # the same entries again: nothing written, though the file has an unused line
+    for key in [*_pages(10), "k10"]:
+        reread.keep(key, reread.get(key))
+    reread.save()
+    assert path.read_bytes() == after
+    reread.start_build()  # one entry less: kept in the file while the unused lines are few
+    for key in _pages(10):
+        reread.keep(key, reread.get(key))
+    reread.save()
+    assert path.read_bytes() == after
+
+    reread.start_build()  # three entries used: the unused lines outweigh them, and go
+    for key in ("k0", "k1", "k2"):
+        reread.keep(key, reread.get(key))
+    reread.save()
+    assert set(storemodule.read_store(str(path))) == {"k0", "k1", "k2"}
+    assert path.read_text(encoding="utf-8").count("\n") == 4  # the format line and three entries
+
+
+def test_a_large_file_replaced_meanwhile_is_written_whole_not_added_to(tmp_path, monkeypatch):
+    monkeypatch.setattr(storemodule, "APPEND_FROM_CHARS", 0)
+    path = tmp_path / "s.json"
+    first = ResultStore(str(path))
+    for key, value in _pages(4).items():
+        first.keep(key, value)
+    first.save()
+    store = ResultStore(str(path))
+    path.write_text("something else\n", encoding="utf-8")  # another build, or a person, replaced it
+    store.start_build()
+    for key in _pages(4):
+        store.keep(key, store.get(key))
+    store.keep("k9", "new")
+    store.save()
+    assert set(storemodule.read_store(str(path))) == {"k0", "k1", "k2", "k3", "k9"}
+    assert "something else" not in path.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]  # no temporary file left
