@@ -21,17 +21,19 @@ def finished_html(html, name, prefix, out_root, stylesheets, store):
     """html after the three steps; stylesheets ({placeholder: css}) collects the page's CSS."""
     key = content_key(CODE, html, name, prefix, *_figure_files(out_root, name))
     entry = store.get(key)
-    styles = None if entry is None else [(p, store.get(CSS_KEY + d)) for p, d in entry["stylesheets"]]
-    if styles is None or any(css is None for _, css in styles):
+    # (placeholder, digest, css): a stored stylesheet is found by the digest its page entry holds,
+    # not hashed again (the notebooks share one of about 600 KB)
+    styles = None if entry is None else [(p, d, store.get(CSS_KEY + d)) for p, d in entry["stylesheets"]]
+    if styles is None or any(css is None for _, _, css in styles):
         found = {}
         done = assets.linked_figures(
             assets.external_styles(pages.page_html(html), prefix, found), name, out_root, prefix
         )
-        styles = sorted(found.items())
-        entry = {"html": done, "stylesheets": [[p, content_key(css)] for p, css in styles]}
+        styles = [(p, content_key(css), css) for p, css in sorted(found.items())]
+        entry = {"html": done, "stylesheets": [[p, d] for p, d, _ in styles]}
     store.keep(key, entry)
-    for placeholder, css in styles:
-        store.keep(CSS_KEY + content_key(css), css)
+    for placeholder, digest, css in styles:
+        store.keep(CSS_KEY + digest, css)
         stylesheets[placeholder] = css
     return entry["html"]
 
