@@ -9,6 +9,7 @@ import mimetypes
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
 
@@ -82,6 +83,13 @@ class _Counter:
             return self.sent, self.raw, list(self.paths)
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # a browser that closes a connection mid-answer (a page left while it loads) is not an error
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A static host for one built site on a free localhost port, serving as GitHub Pages does
     (text gzip-compressed, a cache header), and counting every byte it sends. delays: {file name:
@@ -91,7 +99,7 @@ class SiteServer:
         self.counter = _Counter()
         delays = {name: min(float(seconds), 30.0) for name, seconds in (delays or {}).items()}  # bounded
         handler = functools.partial(_CountingHandler, site=os.path.abspath(site), counter=self.counter, delays=delays)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
