@@ -262,21 +262,22 @@ class ResultStore:
     def _append(self, lines):
         """The file with `lines` at its end, in one rename; False if it is not a store file any more
         (another build replaced it with something else, or removed it)."""
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-")
         try:
-            with os.fdopen(fd, "wb") as out:
-                try:
-                    old = open(self.path, "rb")
-                except FileNotFoundError:
-                    return False
-                with old:
-                    header = old.readline()
-                    if header != (FORMAT + "\n").encode("utf-8"):
-                        return False
+            old = open(self.path, "rb")
+        except FileNotFoundError:
+            return False
+        with old:
+            header = old.readline()
+            if header != (FORMAT + "\n").encode("utf-8"):
+                return False
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
                     out.write(header)
                     shutil.copyfileobj(old, out, 1 << 20)
-                out.write(lines.encode("utf-8"))
-            os.replace(tmp, self.path)
-            return True
-        finally:
-            remove_quietly(tmp)  # gone already once it is the store
+                    out.write(lines.encode("utf-8"))
+                os.replace(tmp, self.path)
+            except BaseException:
+                remove_quietly(tmp)
+                raise
+        return True

@@ -139,3 +139,19 @@ def test_a_large_file_replaced_meanwhile_is_written_whole_not_added_to(tmp_path,
     assert set(storemodule.read_store(str(path))) == {"k0", "k1", "k2", "k3", "k9"}
     assert "something else" not in path.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]  # no temporary file left
+
+
+def test_a_large_file_removed_meanwhile_is_written_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(storemodule, "APPEND_FROM_CHARS", 0)
+    path = tmp_path / "build" / "s.json"
+    first = ResultStore(str(path))
+    for key, value in _pages(3).items():
+        first.keep(key, value)
+    first.save()
+    store = ResultStore(str(path))
+    path.unlink()  # _build/ cleaned by hand while `mkdocs serve` runs
+    store.start_build()
+    store.keep("k0", store.get("k0"))
+    store.keep("k9", "new")
+    store.save()
+    assert set(storemodule.read_store(str(path))) == {"k0", "k9"}
