@@ -19,7 +19,8 @@ slows both sides alike. Prints each figure and whether its target holds; exits 1
      four category scores; TBT is inflated on a busy machine (throttling is simulated from real runs)
   8. scale (scripts/benchscale.py): a synthetic site of ~50·k generated pages and ~40·k small snippets
      for each k of --scale-factors; cold, no-change and one-edit builds, their growth against the
-     number of pages, and two shards merged against one build at the largest k
+     number of pages, and at the largest k two shards merged against one build and one edited
+     snippet under `mkdocs serve` (seconds from the save to its page showing the new value)
   9. cold builds of this site by this engine against the engine at --cold-baseline (scripts/benchcold.py:
      same content, only the engine, scripts/execdocs and snippets/sitekit, differs), interleaved
 
