@@ -20,6 +20,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "_build")
 MKDOCS = os.path.join(os.path.dirname(sys.executable), "mkdocs")
 
+# MkDocs dates sitemap.xml by the day of the build (<lastmod>, and the time in sitemap.xml.gz's
+# header), and the offline zip holds both: two builds a few seconds apart either side of midnight
+# differ there, which once failed test_reproducible (a run at 23:59). Every build of a test session
+# is dated alike, by SOURCE_DATE_EPOCH, MkDocs' setting for reproducible builds; a value already set
+# is kept. Nothing else in a build reads it: figures are saved without a date (sitekit.record).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01 00:00 UTC
+
 
 @pytest.fixture(scope="session")
 def snippet_worker():
