@@ -142,8 +142,6 @@ def click(locator, **options):
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     page = locator.page
-    if options.get("force"):
-        return locator.click(timeout=CLICK_TIMEOUT_MS, **options)  # no wait for frames to skip
     if page not in _pages_without_frames:
         try:
             return locator.click(timeout=CLICK_TIMEOUT_MS, **options)
@@ -163,7 +161,7 @@ def click(locator, **options):
     assert locator.is_visible(), f"{locator} is not shown"
     assert locator.is_enabled(), f"{locator} is disabled"
     assert locator.evaluate(HIT_AT_CENTRE), f"{locator} is covered by another element at its centre"
-    return locator.click(timeout=CLICK_TIMEOUT_MS, force=True, **options)
+    return locator.click(**{**options, "timeout": CLICK_TIMEOUT_MS, "force": True})
 
 
 # The blocks reader.css lets the browser skip until they come near the screen, read from the
