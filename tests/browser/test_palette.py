@@ -1,7 +1,7 @@
 """The colour-scheme toggle (overrides/partials/palette.html and partials/javascripts/palette.html):
 the scheme is set while the page is parsed, before any script at the end of the page (a reader with a
 dark phone never sees the light page first), and the toggle works by pointer and by keyboard and is
-remembered."""
+remembered; until the reader chooses, the page follows the device's scheme, also when it changes."""
 
 import browserkit
 
@@ -83,6 +83,40 @@ def test_the_toggle_switches_and_is_remembered_by_pointer_and_by_keyboard(browse
         assert page.evaluate("document.activeElement.id") == "__palette_0"
         page.reload(wait_until="domcontentloaded")
         assert scheme_state(page)["scheme"] == "default"
+        assert not record.console_errors and not record.failed
+    finally:
+        context.close()
+
+
+def device_turns(page, scheme):
+    """The device's preferred scheme changes while the page is open; returns once the page's own
+    listeners have been told. (Media query lists are told of a change oldest first, with the next
+    animation frame, on which wait_for_function polls.)"""
+    page.evaluate(
+        "scheme => matchMedia(`(prefers-color-scheme: ${scheme})`)"
+        ".addEventListener('change', () => { window.deviceTurned = scheme; }, {once: true})",
+        scheme,
+    )
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_function("scheme => window.deviceTurned === scheme", arg=scheme, timeout=10_000)
+
+
+def test_a_device_that_switches_its_scheme_is_followed_until_the_reader_chooses(browser, served):
+    context, record = browserkit.new_context(browser, "phone", "light")
+    try:
+        page = browserkit.open_page(context, served + PAGE, laid_out=False)
+        assert scheme_state(page)["scheme"] == "default"
+        device_turns(page, "dark")  # the phone turns dark at night, the page open
+        state = scheme_state(page)
+        assert (state["scheme"], state["shown"], state["colorScheme"]) == ("slate", ["__palette_0"], "dark")
+        assert state["background"] == BACKGROUNDS["slate"]
+        device_turns(page, "light")
+        assert scheme_state(page)["scheme"] == "default"
+
+        browserkit.click(page.locator('label[for="__palette_1"]'))  # the reader chooses dark
+        device_turns(page, "dark")
+        device_turns(page, "light")  # and the device goes back to light: the choice stays
+        assert scheme_state(page)["scheme"] == "slate"
         assert not record.console_errors and not record.failed
     finally:
         context.close()
