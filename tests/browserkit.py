@@ -440,42 +440,63 @@ def _search_once(page, query):
     return pages, found["marks"]
 
 
-def audit_visit(browser, site_url, page_path, viewport, scheme, shown_before=None):
-    """One page in one viewport and theme: what is wrong with it, and its screenshot.
+def audit_visits(browser, site_url, page_path, viewport, schemes):
+    """One page in one viewport, in each of schemes in turn: {scheme: what is wrong with it, and its
+    screenshot}.
 
-    shown_before: the page's "shown" findings in the other theme (same viewport), where axe ran
-    every rule: axe then checks what a theme can change (axe_violations_in_the_other_scheme)."""
-    context, record = new_context(browser, viewport, scheme)
+    The page is opened once, in the first scheme, and axe runs every rule there. It then follows the
+    device into each next scheme in place, as a reader's page does when their phone turns dark
+    (partials/javascripts/palette.html), and axe checks what a scheme can change there
+    (axe_violations_in_the_other_scheme): a second load and scroll of a long page would find
+    nothing more, since every figure of both schemes was already loaded (load_images)."""
+    context, record = new_context(browser, viewport, schemes[0])
     page = open_page(context, site_url + page_path, idle=False)
-    found = {"broken_images": load_images(page)}
+    broken_images = load_images(page)
     page.wait_for_load_state("networkidle")  # every request the page made has ended: none is missed
     if page_path == "ban-in/":
         # axe takes minutes over the whole print page (its DOM is every chapter's): the audit keeps
         # its own part and its first three chapters (tabs, tables, the stepper); the others are the
         # same markup with other ids, each audited on its own page
         page.evaluate("document.querySelectorAll('.print-chapter:nth-of-type(n+4)').forEach(c => c.remove())")
-    # on a phone too: wide boxes scroll there
-    if shown_before is None:
-        found["axe_scope"], found["axe"] = "all", axe_violations(page)
-        found["shown"] = shown_elements(page)
-    else:
-        found["axe_scope"], found["axe"] = axe_violations_in_the_other_scheme(page, shown_before)
-    if viewport == "desktop":
-        found["math"] = math_problems(page)
-    else:
-        found["overflow"] = sideways_overflow(page)
-        found["wide"] = wide_boxes(page)
-    found["screenshot"] = screenshot(page, page_path, viewport, scheme)
-    found["console"] = list(record.console_errors)
-    found["failed"] = list(record.failed)
-    found["foreign"] = list(record.foreign)
+    findings, shown, seen = {}, None, {"console": 0, "failed": 0, "foreign": 0}
+    for scheme in schemes:
+        found = {"broken_images": broken_images if shown is None else []}
+        if shown is None:
+            found["axe_scope"], found["axe"] = "all", axe_violations(page)  # on a phone too: wide boxes scroll there
+            shown = shown_elements(page)
+        else:
+            switch_scheme(page, scheme)
+            found["axe_scope"], found["axe"] = axe_violations_in_the_other_scheme(page, shown)
+        if viewport == "desktop":
+            found["math"] = math_problems(page)
+        else:
+            found["overflow"] = sideways_overflow(page)
+            found["wide"] = wide_boxes(page)
+        page.evaluate("scrollTo({top: 0, behavior: 'instant'})")
+        found["screenshot"] = screenshot(page, page_path, viewport, scheme)
+        for key in seen:  # what happened since the previous scheme's findings
+            recorded = getattr(record, "console_errors" if key == "console" else key)
+            found[key], seen[key] = recorded[seen[key] :], len(recorded)
+        findings[scheme] = found
     context.close()
-    return found
+    return findings
+
+
+# Material's body attribute for each scheme of SCHEMES (mkdocs.yml's palette)
+MATERIAL_SCHEMES = {"light": "default", "dark": "slate"}
+
+
+def switch_scheme(page, scheme):
+    """Switch the device's colour scheme with the page open, and wait until the page has followed."""
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_function(
+        "scheme => document.body.getAttribute('data-md-color-scheme') === scheme", arg=MATERIAL_SCHEMES[scheme]
+    )
+    page.wait_for_load_state("networkidle")
 
 
 def _audit_in_this_process(executable, site_url, groups):
-    """groups: lists of the visits of one page in one viewport; the first theme of each gets
-    every axe rule, the next only what a theme can change."""
+    """groups: lists of the visits of one page in one viewport (audit_visits)."""
     from playwright.sync_api import sync_playwright
 
     found = {}
@@ -483,10 +504,10 @@ def _audit_in_this_process(executable, site_url, groups):
         browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
         try:
             for group in groups:
-                shown = None
-                for p, v, s in group:
-                    found[(p or "/", v, s)] = audit_visit(browser, site_url, p, v, s, shown)
-                    shown = found[(p or "/", v, s)].pop("shown", shown)
+                page_path, viewport = group[0][:2]
+                by_scheme = audit_visits(browser, site_url, page_path, viewport, [s for _, _, s in group])
+                for scheme, findings in by_scheme.items():
+                    found[(page_path or "/", viewport, scheme)] = findings
         finally:
             browser.close()
     return found
@@ -495,7 +516,7 @@ def _audit_in_this_process(executable, site_url, groups):
 def audit_pages(site_url, visits, processes=None):
     """{(page or "/", viewport, scheme): findings} for every visit (page_path, viewport, scheme).
 
-    The visits of one page in one viewport stay together (the second theme builds on the first);
+    The visits of one page in one viewport stay together (one page load for all its themes);
     those groups are dealt in turn to one browser per process (AUDIT_PROCESSES, default one per
     core, at most 4): the browsers then use every core, where one browser waits on one page at a
     time."""

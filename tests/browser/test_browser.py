@@ -1,7 +1,7 @@
 """The built site as a reader gets it: every page in Debian's chromium, served over localhost.
 
-Every page is opened on a desktop and a 375 px phone, in the light and the dark theme, with every
-other host unreachable. Screenshots of all of them go to _build/screenshots/ for a person to look at.
+Every page is opened on a desktop and a 375 px phone, in the light theme, and then follows the device
+into the dark theme in place, with every other host unreachable. Screenshots of all of them go to _build/screenshots/ for a person to look at.
 Skipped without chromium, except in CI (CI=true), where a missing browser is a failure.
 """
 
@@ -81,7 +81,7 @@ def test_phone_pages_do_not_scroll_sideways(audit):
 def test_the_second_theme_is_audited_for_what_a_theme_changes(audit):
     """A page's second theme in a viewport gets axe's colour rules over the page and every rule
     around what only that theme shows (its figures, the palette button), unless anything else
-    differs from the first theme: then every rule over the page (browserkit.audit_visit)."""
+    differs from the first theme: then every rule over the page (browserkit.audit_visits)."""
     scopes = {k: f["axe_scope"] for k, f in audit.items()}
     for (page, viewport, scheme), scope in scopes.items():
         first = (page, viewport, browserkit.SCHEMES[0])
