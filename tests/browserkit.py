@@ -458,7 +458,8 @@ def audit_visits(browser, site_url, page_path, viewport, schemes):
         # its own part and its first three chapters (tabs, tables, the stepper); the others are the
         # same markup with other ids, each audited on its own page
         page.evaluate("document.querySelectorAll('.print-chapter:nth-of-type(n+4)').forEach(c => c.remove())")
-    findings, shown, seen = {}, None, {"console": 0, "failed": 0, "foreign": 0}
+    recorded = {"console": record.console_errors, "failed": record.failed, "foreign": record.foreign}
+    findings, shown, seen = {}, None, dict.fromkeys(recorded, 0)
     for scheme in schemes:
         found = {"broken_images": broken_images if shown is None else []}
         if shown is None:
@@ -474,9 +475,8 @@ def audit_visits(browser, site_url, page_path, viewport, schemes):
             found["wide"] = wide_boxes(page)
         page.evaluate("scrollTo({top: 0, behavior: 'instant'})")
         found["screenshot"] = screenshot(page, page_path, viewport, scheme)
-        for key in seen:  # what happened since the previous scheme's findings
-            recorded = getattr(record, "console_errors" if key == "console" else key)
-            found[key], seen[key] = recorded[seen[key] :], len(recorded)
+        for key, so_far in recorded.items():  # what happened since the previous scheme's findings
+            found[key], seen[key] = so_far[seen[key] :], len(so_far)
         findings[scheme] = found
     context.close()
     return findings
